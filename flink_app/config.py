@@ -1,0 +1,201 @@
+"""The job's configuration: Managed Flink property groups parsed once into a frozen dataclass.
+
+On Managed Service for Apache Flink the properties come from
+``/etc/flink/application_properties.json``; elsewhere from the committed local copy beside this
+file (or a path given explicitly). Every problem names the property group and key to fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+MANAGED_FLINK_PROPERTIES = Path("/etc/flink/application_properties.json")
+LOCAL_PROPERTIES = Path(__file__).with_name("application_properties.json")
+
+SOURCE_TYPES = ("kinesis", "file")
+INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST")
+
+_KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "input.path"),
+    "lake": ("root",),
+    "processing": (
+        "watermark.out-of-orderness.ms",
+        "dedup.state-ttl.ms",
+        "source.idle-timeout.ms",
+        "session.gap.minutes",
+        "watch.cap.ms",
+        "checkpoint.interval.ms",
+        "parallelism",
+    ),
+}
+
+
+class ConfigError(ValueError):
+    """A property is missing or wrong; the message says which one and what is expected."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceConfig:
+    type: str
+    stream_arn: str | None = None
+    aws_region: str | None = None
+    aws_endpoint: str | None = None
+    initial_position: str = "TRIM_HORIZON"
+    input_path: str | None = None
+
+    @property
+    def stream_name(self) -> str:
+        """The stream name inside ``arn:aws:kinesis:<region>:<account>:stream/<name>``."""
+        assert self.stream_arn is not None
+        return self.stream_arn.split(":stream/", 1)[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class JobConfig:
+    source: SourceConfig
+    lake_root: str
+    watermark_out_of_orderness_ms: int = 5000
+    dedup_state_ttl_ms: int = 3_600_000
+    source_idle_timeout_ms: int = 30_000
+    session_gap_minutes: int = 30
+    watch_cap_ms: int = 120_000
+    checkpoint_interval_ms: int = 10_000
+    parallelism: int | None = None
+
+    def with_overrides(self, **changes: Any) -> "JobConfig":
+        """A copy with top-level fields or ``source_<field>`` replaced, validated again."""
+        source_changes = {k[len("source_"):]: v for k, v in changes.items() if k.startswith("source_")}
+        top = {k: v for k, v in changes.items() if not k.startswith("source_")}
+        source = dataclasses.replace(self.source, **source_changes)
+        config = dataclasses.replace(self, source=source, **top)
+        _validate(config)
+        return config
+
+
+def default_properties_path() -> Path:
+    """Managed Flink's file when it exists, else the committed local copy."""
+    return MANAGED_FLINK_PROPERTIES if MANAGED_FLINK_PROPERTIES.exists() else LOCAL_PROPERTIES
+
+
+def load_config(path: Path | str | None = None) -> JobConfig:
+    """Read and validate the property groups of ``path`` (default: see default_properties_path)."""
+    path = Path(path) if path is not None else default_properties_path()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: properties file not found") from None
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{path}: not valid JSON ({error})") from None
+    return parse_property_groups(document, origin=str(path))
+
+
+def parse_property_groups(document: Any, origin: str = "<properties>") -> JobConfig:
+    """Turn Managed Flink's ``[{"PropertyGroupId": ..., "PropertyMap": {...}}]`` into a JobConfig."""
+    groups = _groups(document, origin)
+    for group_id, known in _KNOWN_KEYS.items():
+        for key in groups.get(group_id, {}):
+            if key not in known:
+                raise ConfigError(
+                    f"{origin}: unknown key '{key}' in property group '{group_id}'"
+                    f" (known keys: {', '.join(known)})"
+                )
+    source_map = _required_group(groups, "source", origin)
+    lake_map = _required_group(groups, "lake", origin)
+    processing = groups.get("processing", {})
+
+    source = SourceConfig(
+        type=_required(source_map, "source", "type", origin),
+        stream_arn=source_map.get("stream.arn"),
+        aws_region=source_map.get("aws.region"),
+        aws_endpoint=source_map.get("aws.endpoint") or None,
+        initial_position=source_map.get("initial.position", "TRIM_HORIZON"),
+        input_path=source_map.get("input.path"),
+    )
+    defaults = JobConfig(source=source, lake_root="")
+    config = JobConfig(
+        source=source,
+        lake_root=_required(lake_map, "lake", "root", origin),
+        watermark_out_of_orderness_ms=_integer(processing, "watermark.out-of-orderness.ms", defaults.watermark_out_of_orderness_ms, origin),
+        dedup_state_ttl_ms=_integer(processing, "dedup.state-ttl.ms", defaults.dedup_state_ttl_ms, origin),
+        source_idle_timeout_ms=_integer(processing, "source.idle-timeout.ms", defaults.source_idle_timeout_ms, origin),
+        session_gap_minutes=_integer(processing, "session.gap.minutes", defaults.session_gap_minutes, origin),
+        watch_cap_ms=_integer(processing, "watch.cap.ms", defaults.watch_cap_ms, origin),
+        checkpoint_interval_ms=_integer(processing, "checkpoint.interval.ms", defaults.checkpoint_interval_ms, origin),
+        parallelism=_integer(processing, "parallelism", None, origin),
+    )
+    _validate(config, origin)
+    return config
+
+
+def _groups(document: Any, origin: str) -> dict[str, dict[str, str]]:
+    if not isinstance(document, list):
+        raise ConfigError(f"{origin}: expected a JSON list of property groups")
+    groups: dict[str, dict[str, str]] = {}
+    for index, group in enumerate(document):
+        if not isinstance(group, Mapping) or "PropertyGroupId" not in group:
+            raise ConfigError(f"{origin}: property group #{index} has no 'PropertyGroupId'")
+        property_map = group.get("PropertyMap", {})
+        if not isinstance(property_map, Mapping):
+            raise ConfigError(f"{origin}: 'PropertyMap' of group '{group['PropertyGroupId']}' must be an object")
+        groups[str(group["PropertyGroupId"])] = {str(k): str(v) for k, v in property_map.items()}
+    return groups
+
+
+def _required_group(groups: dict[str, dict[str, str]], group_id: str, origin: str) -> dict[str, str]:
+    if group_id not in groups:
+        raise ConfigError(f"{origin}: missing property group '{group_id}'")
+    return groups[group_id]
+
+
+def _required(values: Mapping[str, str], group_id: str, key: str, origin: str) -> str:
+    value = values.get(key, "").strip()
+    if not value:
+        raise ConfigError(f"{origin}: missing key '{key}' in property group '{group_id}'")
+    return value
+
+
+def _integer(values: Mapping[str, str], key: str, default: int | None, origin: str) -> int | None:
+    if key not in values:
+        return default
+    try:
+        return int(values[key])
+    except ValueError:
+        raise ConfigError(
+            f"{origin}: key '{key}' in property group 'processing' must be an integer, got {values[key]!r}"
+        ) from None
+
+
+def _validate(config: JobConfig, origin: str = "<config>") -> None:
+    source = config.source
+    if source.type not in SOURCE_TYPES:
+        raise ConfigError(f"{origin}: key 'type' in property group 'source' must be one of {', '.join(SOURCE_TYPES)}, got {source.type!r}")
+    if source.type == "kinesis":
+        if not source.stream_arn or ":stream/" not in source.stream_arn or not source.stream_arn.startswith("arn:"):
+            raise ConfigError(
+                f"{origin}: key 'stream.arn' in property group 'source' must be a Kinesis stream ARN"
+                f" such as arn:aws:kinesis:us-east-1:123456789012:stream/NAME, got {source.stream_arn!r}"
+            )
+        if not source.aws_region:
+            raise ConfigError(f"{origin}: missing key 'aws.region' in property group 'source'")
+        if source.initial_position not in INITIAL_POSITIONS:
+            raise ConfigError(f"{origin}: key 'initial.position' in property group 'source' must be one of {', '.join(INITIAL_POSITIONS)}")
+    if source.type == "file" and not source.input_path:
+        raise ConfigError(f"{origin}: key 'input.path' in property group 'source' is required when type is 'file'")
+    if not config.lake_root:
+        raise ConfigError(f"{origin}: missing key 'root' in property group 'lake'")
+    positive = {
+        "watermark.out-of-orderness.ms": (config.watermark_out_of_orderness_ms, 0),
+        "dedup.state-ttl.ms": (config.dedup_state_ttl_ms, 1),
+        "source.idle-timeout.ms": (config.source_idle_timeout_ms, 0),
+        "session.gap.minutes": (config.session_gap_minutes, 1),
+        "watch.cap.ms": (config.watch_cap_ms, 0),
+        "checkpoint.interval.ms": (config.checkpoint_interval_ms, 100),
+    }
+    for key, (value, minimum) in positive.items():
+        if value < minimum:
+            raise ConfigError(f"{origin}: key '{key}' in property group 'processing' must be >= {minimum}, got {value}")
+    if config.parallelism is not None and config.parallelism < 1:
+        raise ConfigError(f"{origin}: key 'parallelism' in property group 'processing' must be >= 1")

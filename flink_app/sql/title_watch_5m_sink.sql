@@ -1,0 +1,16 @@
+-- processed/title_watch_5m (DESIGN §5): Parquet, one row per (window, title), partitions dt/hr of window_start.
+create temporary table title_watch_5m_sink (
+    window_start timestamp(3),
+    window_end timestamp(3),
+    title_id string,
+    play_starts bigint,
+    unique_viewers bigint,
+    watch_time_ms bigint,
+    dt string,
+    hr string
+) partitioned by (dt, hr) with (
+    'connector' = 'filesystem',
+    'path' = {{ path | literal }},
+    'format' = 'parquet',
+{{ file_options | options }}
+)
