@@ -15,8 +15,13 @@ from flink_app.config import MANAGED_FLINK_PROPERTIES
 
 JAR_NAME = "streamwatch-connectors.jar"
 JAR_ENV = "STREAMWATCH_CONNECTOR_JAR"
-# SDK v2 (aws.cborEnabled) and SDK v1 (com.amazonaws.sdk.disableCbor) are both in the connector.
-LOCAL_JVM_OPTIONS = ("-Daws.cborEnabled=false", "-Dcom.amazonaws.sdk.disableCbor=true")
+# The connector holds AWS SDK v2 (property aws.cborEnabled) and a shaded SDK v1, whose property
+# name was relocated with its package; SDK v1 also reads the AWS_CBOR_DISABLE environment variable.
+LOCAL_JVM_OPTIONS = (
+    "-Daws.cborEnabled=false",
+    "-Dcom.amazonaws.sdk.disableCbor=true",
+    "-Dorg.apache.flink.kinesis.shaded.com.amazonaws.sdk.disableCbor=true",
+)
 
 
 class MissingJarError(FileNotFoundError):
@@ -41,8 +46,23 @@ def connector_jar() -> Path:
     )
 
 
+LOG_CONFIG = Path(__file__).with_name("conf") / "log4j-local.properties"
+LOG_DIR_ENV = "STREAMWATCH_LOG_DIR"
+
+
+def local_log_dir() -> Path:
+    """Where the local JVM writes its log: $STREAMWATCH_LOG_DIR or .streamwatch/logs."""
+    return Path(os.environ.get(LOG_DIR_ENV, ".streamwatch/logs")).resolve()
+
+
 def prepare_local_jvm(jar: Path, extra_jvm_options: tuple[str, ...] = ()) -> None:
-    """Put ``jar`` on the class path of the JVM PyFlink is about to start and set its options."""
+    """Put ``jar`` on the class path of the JVM PyFlink is about to start, set its options, and
+    send its INFO log to a file (warnings still reach the console)."""
+    log_dir = local_log_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("FLINK_LOG_DIR", str(log_dir))
+    os.environ.setdefault("LOG4J_PROPERTIES", str(LOG_CONFIG))
+    os.environ["AWS_CBOR_DISABLE"] = "true"
     class_path = [str(jar)] + [p for p in os.environ.get("HADOOP_CLASSPATH", "").split(os.pathsep) if p]
     os.environ["HADOOP_CLASSPATH"] = os.pathsep.join(dict.fromkeys(class_path))
     options = os.environ.get("JVM_ARGS", "").split() + list(LOCAL_JVM_OPTIONS) + list(extra_jvm_options)

@@ -6,42 +6,45 @@ create temporary table events_source (
     `record` string,
     received_at as proctime(),
     event_time as coalesce(
-        timestampadd(
-            minute,
-            -1 * (
-                case
-                    when regexp(json_value(`record`, '$.event_ts'), '(Z|z)$') then 0
-                    else (
-                        cast(regexp_extract(json_value(`record`, '$.event_ts'), '([+-])[0-9]{2}:?[0-9]{2}$', 1) || '1' as int)
-                        * (
-                            60 * cast(regexp_extract(json_value(`record`, '$.event_ts'), '[+-]([0-9]{2}):?[0-9]{2}$', 1) as int)
-                            + cast(regexp_extract(json_value(`record`, '$.event_ts'), '[+-][0-9]{2}:?([0-9]{2})$', 1) as int)
+        case
+            -- a calendar-valid local time: it formats back to itself (2026-02-30 does not)
+            when date_format(
+                to_timestamp(regexp_extract(json_value(`record`, '$.event_ts'), '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1), 'yyyy-MM-dd''T''HH:mm:ss'),
+                'yyyy-MM-dd''T''HH:mm:ss'
+            ) = regexp_extract(json_value(`record`, '$.event_ts'), '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1)
+            then timestampadd(
+                minute,
+                -1 * (
+                    case
+                        when regexp(json_value(`record`, '$.event_ts'), '(Z|z)$') then 0
+                        else (
+                            cast(regexp_extract(json_value(`record`, '$.event_ts'), '([+-])[0-9]{2}:?[0-9]{2}$', 1) || '1' as int)
+                            * (
+                                60 * cast(regexp_extract(json_value(`record`, '$.event_ts'), '[+-]([0-9]{2}):?[0-9]{2}$', 1) as int)
+                                + cast(regexp_extract(json_value(`record`, '$.event_ts'), '[+-][0-9]{2}:?([0-9]{2})$', 1) as int)
+                            )
                         )
-                    )
-                end
-            ),
-            to_timestamp(
-                regexp_extract(
-                    json_value(`record`, '$.event_ts'),
-                    '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$',
-                    1
-                )
-                || '.'
-                || rpad(
-                    coalesce(
-                        regexp_extract(
-                            json_value(`record`, '$.event_ts'),
-                            '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.([0-9]{1,3})[0-9]*(Z|z|[+-][0-9]{2}:?[0-9]{2})$',
-                            1
-                        ),
-                        ''
-                    ),
-                    3,
-                    '0'
+                    end
                 ),
-                'yyyy-MM-dd''T''HH:mm:ss.SSS'
+                to_timestamp(
+                    regexp_extract(json_value(`record`, '$.event_ts'), '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1)
+                    || '.'
+                    || rpad(
+                        coalesce(
+                            regexp_extract(
+                                json_value(`record`, '$.event_ts'),
+                                '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.([0-9]{1,3})[0-9]*(Z|z|[+-][0-9]{2}:?[0-9]{2})$',
+                                1
+                            ),
+                            ''
+                        ),
+                        3,
+                        '0'
+                    ),
+                    'yyyy-MM-dd''T''HH:mm:ss.SSS'
+                )
             )
-        ),
+        end,
         timestamp '0001-01-01 00:00:00.000'
     ),
     watermark for event_time as event_time - interval {{ watermark_delay_seconds | literal }} second

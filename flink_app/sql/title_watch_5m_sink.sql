@@ -12,5 +12,8 @@ create temporary table title_watch_5m_sink (
     'connector' = 'filesystem',
     'path' = {{ path | literal }},
     'format' = 'parquet',
+    -- Flink writes TIMESTAMP as INT96; UTC makes every reader (Athena, Spark, DuckDB) see UTC.
+    'parquet.utc-timezone' = 'true',
+    'parquet.compression' = 'SNAPPY',
 {{ file_options | options }}
 )

@@ -1,0 +1,106 @@
+"""The job's bounded replay against the independent reference of DESIGN §3-§5 (tests/reference)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+
+import pytest
+
+from tests.conftest import bad_corpus
+from tests.flink_app.scenarios import generate
+from tests.reference.contract import evaluate
+
+pytestmark = pytest.mark.flink
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    records = generate(seed=11)
+    bad = bad_corpus()
+    rng = random.Random(3)
+    # Scatter the bad records through the second half of the stream: some carry a parseable
+    # event_ts of 23:00 on the first day, which (like any parseable event_ts) moves the watermark.
+    for record, _ in bad:
+        records.insert(rng.randint(len(records) // 2, len(records)), record)
+    return records, bad
+
+
+@pytest.fixture(scope="module")
+def outcome(scenario):
+    return evaluate(scenario[0])
+
+
+@pytest.fixture(scope="module")
+def lake(scenario, replay):
+    return replay(scenario[0], name="reference")
+
+
+def _comparable(rows, keys):
+    return sorted(({k: row[k] for k in keys} for row in rows), key=lambda r: tuple(str(r[k]) for k in keys))
+
+
+SESSION_KEYS = ["user_id", "device_id", "device_type", "country", "session_start", "session_end", "duration_ms",
+                "event_count", "play_count", "titles_watched", "watch_time_ms", "dt", "hr"]
+WINDOW_KEYS = ["window_start", "window_end", "title_id", "play_starts", "unique_viewers", "watch_time_ms", "dt", "hr"]
+
+
+def test_scenario_exercises_the_edges(outcome):
+    """Guard against a generator that silently stops producing the cases this file is about."""
+    gaps = Counter()
+    for session in outcome.sessions:
+        gaps["multi-event"] += session["event_count"] > 1
+    assert outcome.duplicates > 10 and len(outcome.late) == 6 and outcome.rejected == len(bad_corpus())
+    assert len(outcome.sessions) > 40 and gaps["multi-event"] > 20
+    assert any(s["watch_time_ms"] > 0 for s in outcome.sessions)
+
+
+def test_sessions_match_reference(lake, outcome):
+    got = lake.rows("processed/sessions")
+    assert _comparable(got, SESSION_KEYS) == _comparable(outcome.sessions, SESSION_KEYS)
+
+
+def test_session_ids_are_deterministic_and_unique(lake, outcome):
+    got = {row["session_id"] for row in lake.rows("processed/sessions")}
+    assert got == {s["session_id"] for s in outcome.sessions}
+    assert len(got) == len(outcome.sessions)
+
+
+def test_title_windows_match_reference(lake, outcome):
+    got = lake.rows("processed/title_watch_5m")
+    assert _comparable(got, WINDOW_KEYS) == _comparable(outcome.title_windows, WINDOW_KEYS)
+
+
+def test_every_bad_record_is_in_the_dlq_with_its_reason(lake, scenario):
+    dlq = {row["raw"]: row for row in lake.json_lines("dlq")}
+    for record, expected in scenario[1]:
+        assert record in dlq, f"not in the DLQ: {record[:80]}"
+        assert dlq[record]["reason"].startswith(expected), (record[:80], dlq[record]["reason"])
+        assert dlq[record]["received_at"].endswith("Z")
+    assert len(dlq) == len(scenario[1])
+
+
+def test_late_events_land_in_late_zone_only(lake, outcome):
+    late = list(lake.json_lines("late"))
+    assert sorted(row["event_id"] for row in late) == sorted(e["event_id"] for e in outcome.late)
+    assert all("received_at" in row and row["event_ts"] for row in late)
+    late_users = {row["user_id"] for row in late}
+    assert not [s for s in lake.rows("processed/sessions") if s["user_id"] in late_users]
+
+
+def test_accounting_adds_up(lake, scenario, outcome):
+    from streamwatch.summary import summarize
+
+    summary = summarize(lake, records_in=len(scenario[0]))
+    assert summary.duplicates == outcome.duplicates
+    assert summary.dlq_rows == outcome.rejected
+    assert summary.late_rows == len(outcome.late)
+    assert summary.ontime_events == len(outcome.ontime)
+    assert summary.adds_up
+
+
+def test_raw_zone_keeps_valid_records_verbatim(lake, scenario):
+    valid = Counter(r for r in scenario[0] if r not in {b for b, _ in scenario[1]})
+    raw = Counter(line for path in lake.data_files("raw") for line in path.read_text().splitlines() if line)
+    assert raw == valid
