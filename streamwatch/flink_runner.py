@@ -45,7 +45,8 @@ class RunningJob:
         return str(self.job_client.get_job_id())
 
     def status(self) -> str:
-        return str(self.job_client.get_job_status().result())
+        """RUNNING, FINISHED, FAILED, ... (the name of Flink's JobStatus)."""
+        return self.job_client.get_job_status().result().name
 
     def _get(self, path: str):
         with urllib.request.urlopen(self.rest_url + path, timeout=10) as response:
