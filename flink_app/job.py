@@ -55,7 +55,8 @@ def zone_uri(lake_root: str, zone: str) -> str:
     """``<lake>/<zone>`` as a URI Flink understands (s3://… kept, local paths made absolute)."""
     if "://" in lake_root:
         return lake_root.rstrip("/") + "/" + zone
-    return Path(lake_root).resolve().joinpath(zone).as_uri()
+    # Flink's Path encodes the string itself: hand it the plain path, not a percent-encoded URI.
+    return "file://" + str(Path(lake_root).resolve().joinpath(zone))
 
 
 def source_options(config: JobConfig) -> dict[str, str]:
@@ -64,7 +65,7 @@ def source_options(config: JobConfig) -> dict[str, str]:
     if source.type == "file":
         return {
             "connector": "filesystem",
-            "path": source.input_path if "://" in source.input_path else Path(source.input_path).resolve().as_uri(),
+            "path": source.input_path if "://" in source.input_path else "file://" + str(Path(source.input_path).resolve()),
             "format": "raw",
         }
     options = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 GAPS_MS = [1, 999, 15_000, 60_000, 60_000, 60_000, 119_999, 120_000, 120_001, 300_000,
            1_799_999, 1_800_000, 1_800_001, 3_600_000]

@@ -1,0 +1,89 @@
+"""Configuration: Managed Flink property groups parsed once, every mistake named precisely."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flink_app.config import LOCAL_PROPERTIES, ConfigError, load_config, parse_property_groups
+
+
+def groups(**overrides):
+    document = json.loads(LOCAL_PROPERTIES.read_text())
+    for group in document:
+        group["PropertyMap"].update(overrides.get(group["PropertyGroupId"], {}))
+    return document
+
+
+def test_committed_local_copy_is_valid():
+    config = load_config(LOCAL_PROPERTIES)
+    assert config.source.type == "kinesis"
+    assert config.source.stream_name == "streamwatch-events"
+    assert config.watermark_out_of_orderness_ms == 5000 and config.session_gap_minutes == 30
+
+
+def test_config_is_frozen():
+    config = load_config(LOCAL_PROPERTIES)
+    with pytest.raises(AttributeError):
+        config.lake_root = "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"source": {"type": "kafka"}}, "key 'type' in property group 'source' must be one of kinesis, file"),
+        ({"source": {"stream.arn": "streamwatch-events"}}, "key 'stream.arn' in property group 'source' must be a Kinesis stream ARN"),
+        ({"source": {"aws.region": ""}}, "missing key 'aws.region' in property group 'source'"),
+        ({"source": {"initial.position": "EARLIEST"}}, "key 'initial.position' in property group 'source' must be one of"),
+        ({"source": {"type": "file"}}, "key 'input.path' in property group 'source' is required when type is 'file'"),
+        ({"source": {"stream.name": "x"}}, "unknown key 'stream.name' in property group 'source'"),
+        ({"lake": {"root": " "}}, "missing key 'root' in property group 'lake'"),
+        ({"processing": {"watermark.out-of-orderness.ms": "5s"}}, "key 'watermark.out-of-orderness.ms' in property group 'processing' must be an integer, got '5s'"),
+        ({"processing": {"session.gap.minutes": "0"}}, "key 'session.gap.minutes' in property group 'processing' must be >= 1, got 0"),
+        ({"processing": {"checkpoint.interval.ms": "10"}}, "key 'checkpoint.interval.ms' in property group 'processing' must be >= 100"),
+        ({"processing": {"parallelism": "0"}}, "key 'parallelism' in property group 'processing' must be >= 1"),
+    ],
+)
+def test_wrong_values_name_the_key(overrides, message):
+    with pytest.raises(ConfigError) as error:
+        parse_property_groups(groups(**overrides), origin="props.json")
+    assert message in str(error.value)
+    assert str(error.value).startswith("props.json: ")
+
+
+def test_missing_group_is_named():
+    document = [g for g in groups() if g["PropertyGroupId"] != "lake"]
+    with pytest.raises(ConfigError, match="missing property group 'lake'"):
+        parse_property_groups(document)
+
+
+def test_unreadable_files_are_reported(tmp_path):
+    with pytest.raises(ConfigError, match="properties file not found"):
+        load_config(tmp_path / "absent.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        load_config(broken)
+    (tmp_path / "object.json").write_text("{}")
+    with pytest.raises(ConfigError, match="expected a JSON list of property groups"):
+        load_config(tmp_path / "object.json")
+
+
+def test_overrides_are_validated_again():
+    config = load_config(LOCAL_PROPERTIES)
+    assert config.with_overrides(source_type="file", source_input_path="x.jsonl").source.input_path == "x.jsonl"
+    with pytest.raises(ConfigError, match="input.path"):
+        config.with_overrides(source_type="file")
+
+
+def test_stream_command_reports_config_errors(tmp_path):
+    from click.testing import CliRunner
+
+    from streamwatch.cli import main
+
+    bad = tmp_path / "props.json"
+    bad.write_text(json.dumps(groups(processing={"watch.cap.ms": "lots"})))
+    result = CliRunner().invoke(main, ["stream", "--source", "file", "--input", str(bad), "--properties", str(bad)])
+    assert result.exit_code == 1
+    assert "key 'watch.cap.ms' in property group 'processing' must be an integer" in result.output
