@@ -1,0 +1,36 @@
+-- binge_sessions: sessions with three or more titles or lasting three hours or more.
+-- Grain: one row per binge session. Source: processed sessions.
+with flagged as (
+    select
+        dt,
+        session_id,
+        user_id,
+        device_type,
+        country,
+        session_start,
+        duration_ms,
+        titles_watched,
+        watch_time_ms,
+        titles_watched >= 3 as many_titles,
+        duration_ms >= 10800000 as long_session
+    from sessions
+)
+
+select
+    dt,
+    session_id,
+    user_id,
+    device_type,
+    country,
+    session_start,
+    titles_watched,
+    round(duration_ms / 3600000.0, 2) as duration_hours,
+    round(watch_time_ms / 3600000.0, 2) as watch_hours,
+    case
+        when many_titles and long_session then 'titles and length'
+        when many_titles then 'titles'
+        else 'length'
+    end as binge_reason
+from flagged
+where many_titles or long_session
+order by dt, session_start, session_id

@@ -1,0 +1,26 @@
+-- daily_user_engagement: each user's viewing of a day, from the Glue batch (Parquet).
+-- Grain: one row per (dt, user_id). Source: curated/daily_user_engagement/ in the lake (Hive-style dt= partitions),
+-- found by partition projection (no crawler, no MSCK); :location is that prefix, filled in at creation.
+create external table if not exists daily_user_engagement (
+    user_id string,
+    sessions bigint,
+    devices bigint,
+    watch_time_ms bigint,
+    total_session_ms bigint,
+    first_session_start timestamp,
+    last_session_end timestamp
+)
+partitioned by (dt string)
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+stored as
+inputformat 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+location :location
+tblproperties (
+    'projection.enabled' = 'true',
+    'projection.dt.type' = 'date',
+    'projection.dt.format' = 'yyyy-MM-dd',
+    'projection.dt.range' = '2024-01-01,NOW',
+    'projection.dt.interval' = '1',
+    'projection.dt.interval.unit' = 'DAYS'
+);

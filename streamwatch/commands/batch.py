@@ -1,0 +1,71 @@
+"""``streamwatch batch``: the Glue batch jobs run locally for some dts (processed -> curated).
+
+A thin CLI over ``batch.runner.run_local(lake, dts, tables=None, progress=None)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+
+def _check_dt(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from batch.args import JobArgumentError, validate_dt
+
+    try:
+        return tuple(validate_dt(v) for v in values)
+    except JobArgumentError as error:
+        raise click.BadParameter(str(error).replace("--dt ", "")) from None
+
+
+@click.command("batch")
+@click.option("--dt", "dts", multiple=True, callback=_check_dt,
+              help="Day to build, YYYY-MM-DD (repeat for several).")
+@click.option("--all-dts", is_flag=True, help="Build every dt the processed zone has.")
+@click.option("--lake", type=click.Path(file_okay=False, path_type=Path), default=Path("lake"), show_default=True,
+              help="Lake directory (processed/ and reference/ in, curated/ out).")
+@click.option("--table", "tables", multiple=True,
+              type=click.Choice(["dim_title", "daily_user_engagement", "daily_title_popularity", "daily_device_summary"]),
+              help="Only these curated tables (repeatable) [default: all].")
+def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, ...]) -> None:
+    """Run the Glue batch jobs locally on PySpark for one or more dts.
+
+    Each job reads processed/ of the dt and replaces that dt's partition of its curated/ table, so a
+    rerun leaves exactly one copy of the day. The same job scripts (batch/jobs/*.py) run on AWS Glue.
+
+    \b
+    Examples:
+        streamwatch batch --dt 2026-11-20 --lake lake
+        streamwatch batch --all-dts --lake lake --table daily_title_popularity
+    """
+    from batch.runner import JobRun, processed_dts, run_local
+
+    console = Console(soft_wrap=True)
+    if not lake.is_dir():
+        raise click.ClickException(f"lake directory not found: {lake}")
+    chosen = list(dts) + [d for d in (processed_dts(lake) if all_dts else []) if d not in dts]
+    if not chosen:
+        raise click.UsageError("give --dt YYYY-MM-DD (or --all-dts)")
+    known = set(processed_dts(lake))
+    for dt in chosen:
+        if dt not in known:
+            console.print(f"[yellow]warning[/yellow]: processed/ has nothing for dt={dt}; "
+                          "its curated partitions will be empty")
+
+    with console.status("starting Spark…") as status:
+
+        def progress(table: str, dt: str, run: JobRun | None) -> None:
+            if run is None:
+                status.update(f"{table} for dt={dt}…")
+            else:
+                console.print(f"  {table:<24} dt={dt}  {run.result.rows:>9,} rows  {run.seconds:6.1f}s")
+
+        try:
+            runs = run_local(lake, chosen, tables=list(tables) or None, progress=progress)
+        except (FileNotFoundError, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+    total = sum(r.seconds for r in runs)
+    console.print(f"[green]done[/green]: {len(runs)} job run(s) for {len(chosen)} dt(s) in {total:.1f}s "
+                  f"-> {lake / 'curated'}")

@@ -1,0 +1,35 @@
+"""``streamwatch report``: the lake's self-contained HTML report.
+
+A thin CLI over ``streamwatch.report.build_report(lake, out=None) -> Path``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("report")
+@click.option("--lake", type=click.Path(file_okay=False, path_type=Path), default=Path("lake"), show_default=True,
+              help="Lake directory to report on.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page [default: <lake>/report.html].")
+def command(lake: Path, out: Path | None) -> None:
+    """Write an HTML report of the lake: watch time per hour, top titles, device split and session
+    lengths, as inline SVG charts (one file, nothing loaded from the network).
+
+    Reads the curated and processed zones with the Athena queries, so run `streamwatch batch` first.
+
+    \b
+    Example:
+        streamwatch report --lake lake && xdg-open lake/report.html
+    """
+    from streamwatch.report import build_report
+    from warehouse.athena import AthenaError
+
+    try:
+        path = build_report(lake, out)
+    except AthenaError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"report written to {path}")

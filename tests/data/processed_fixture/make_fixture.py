@@ -1,0 +1,204 @@
+"""Writes the fixture lake in this directory: processed/ as Flink 1.20 lays it out, plus reference/,
+raw/, dlq/ and late/ samples. Deterministic; rerun it after changing it:
+
+    .venv/bin/python tests/data/processed_fixture/make_fixture.py
+
+What it exercises: three dts (the last with sessions but no playback, so an empty title day);
+a session that starts before midnight and ends after it (it belongs to its start's dt); two titles
+tied on watch time (rank by title_id); INT96 and INT64-millisecond timestamps side by side;
+several part files per partition; ``_SUCCESS`` markers; and a hidden in-progress file full of
+garbage that every reader must skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+UTC = dt.timezone.utc
+DEVICES = ("tv", "mobile", "tablet", "web", "console")
+COUNTRIES = ("US", "DE", "BR")
+TITLES = [
+    ("t001", "The Long Night", "movie", "drama", 2019, 7_200_000),
+    ("t002", "Harbor Lights S1E1", "series", "crime", 2021, 2_700_000),
+    ("t003", "Harbor Lights S1E2", "series", "crime", 2021, 2_760_000),
+    ("t004", "Quiet Planet", "movie", "documentary", 2016, 5_400_000),
+    ("t005", "Laugh Track", "movie", "comedy", 2022, 5_700_000),
+    ("t006", "Starfall S2E5", "series", "sci-fi", 2023, 3_000_000),
+    ("t007", "Kitchen Wars S4E1", "series", "reality", 2020, 2_400_000),
+    ("t008", "Never Watched", "movie", "horror", 2018, 6_000_000),
+]
+SESSION_TYPES = pa.schema(
+    [
+        ("session_id", pa.string()),
+        ("user_id", pa.string()),
+        ("device_id", pa.string()),
+        ("device_type", pa.string()),
+        ("country", pa.string()),
+        ("session_start", pa.timestamp("ms", tz="UTC")),
+        ("session_end", pa.timestamp("ms", tz="UTC")),
+        ("duration_ms", pa.int64()),
+        ("event_count", pa.int64()),
+        ("play_count", pa.int64()),
+        ("titles_watched", pa.int64()),
+        ("watch_time_ms", pa.int64()),
+    ]
+)
+WINDOW_TYPES = pa.schema(
+    [
+        ("window_start", pa.timestamp("ms", tz="UTC")),
+        ("window_end", pa.timestamp("ms", tz="UTC")),
+        ("title_id", pa.string()),
+        ("play_starts", pa.int64()),
+        ("unique_viewers", pa.int64()),
+        ("watch_time_ms", pa.int64()),
+    ]
+)
+
+
+def _users(rng: random.Random) -> list[dict]:
+    users = []
+    for n in range(1, 9):
+        devices = [(f"d{n:02d}{k}", DEVICES[(n + k) % len(DEVICES)]) for k in range(1 + n % 2)]
+        users.append({"user_id": f"u{n:03d}", "devices": devices, "country": COUNTRIES[n % len(COUNTRIES)]})
+    return users
+
+
+def _sessions(rng: random.Random) -> list[dict]:
+    users = _users(rng)
+    rows = []
+    starts = [dt.datetime(2024, 3, 9, h, rng.randrange(60), rng.randrange(60), 1000 * rng.randrange(1000), UTC)
+              for h in (0, 1, 7, 7, 7, 12, 18, 20, 21, 22)]
+    starts += [dt.datetime(2024, 3, 10, h, rng.randrange(60), rng.randrange(60), 1000 * rng.randrange(1000), UTC)
+               for h in (3, 7, 9, 9, 15, 19, 23)]
+    for i, start in enumerate(starts):
+        user = users[(i * 3) % len(users)]
+        device_id, device_type = user["devices"][i % len(user["devices"])]
+        duration = rng.randrange(0, 4 * 3_600_000)
+        rows.append(_session(user, device_id, device_type, start, duration, rng))
+    # Crosses midnight: starts on 03-09 (its dt), ends on 03-10.
+    user = users[1]
+    rows.append(_session(user, *user["devices"][0], dt.datetime(2024, 3, 9, 23, 50, 0, 0, UTC), 1_800_000, rng))
+    # A single-event session (duration 0) and a browse-only day (no playback on 03-11).
+    rows.append(_session(users[4], *users[4]["devices"][0], dt.datetime(2024, 3, 10, 9, 30, 0, 0, UTC), 0, rng))
+    rows.append(_session(users[5], *users[5]["devices"][0], dt.datetime(2024, 3, 11, 8, 0, 0, 0, UTC), 90_000, rng,
+                         playback=False))
+    return rows
+
+
+def _session(user, device_id, device_type, start, duration, rng, playback=True) -> dict:
+    end = start + dt.timedelta(milliseconds=duration)
+    events = 1 + duration // 60_000
+    plays = min(events, rng.randrange(1, 4)) if playback else 0
+    key = f"{user['user_id']}|{device_id}|{start.isoformat()}"
+    return {
+        "session_id": hashlib.sha256(key.encode()).hexdigest()[:32],
+        "user_id": user["user_id"],
+        "device_id": device_id,
+        "device_type": device_type,
+        "country": user["country"],
+        "session_start": start,
+        "session_end": end,
+        "duration_ms": duration,
+        "event_count": events,
+        "play_count": plays,
+        "titles_watched": min(plays, rng.randrange(1, 5)) if playback else 0,
+        "watch_time_ms": rng.randrange(0, duration + 1) if playback else 0,
+    }
+
+
+def _windows(rng: random.Random) -> list[dict]:
+    rows = []
+    for day in (9, 10):
+        for hour in (7, 9, 20, 21):
+            for slot in rng.sample(range(12), 3):
+                start = dt.datetime(2024, 3, day, hour, 5 * slot, tzinfo=UTC)
+                for title in rng.sample([t[0] for t in TITLES[:7]], 3):
+                    rows.append(
+                        {
+                            "window_start": start,
+                            "window_end": start + dt.timedelta(minutes=5),
+                            "title_id": title,
+                            "play_starts": rng.randrange(0, 4),
+                            "unique_viewers": rng.randrange(1, 6),
+                            "watch_time_ms": rng.randrange(0, 300_001),
+                        }
+                    )
+    # Two titles tied on 03-10's total watch time: rank decided by title_id.
+    tie = dt.datetime(2024, 3, 10, 22, 0, tzinfo=UTC)
+    totals = {}
+    for row in rows:
+        if row["window_start"].day == 10:
+            totals[row["title_id"]] = totals.get(row["title_id"], 0) + row["watch_time_ms"]
+    top = max(totals.values()) + 1_000_000
+    for title in ("t006", "t003"):
+        rows.append(
+            {"window_start": tie, "window_end": tie + dt.timedelta(minutes=5), "title_id": title, "play_starts": 1,
+             "unique_viewers": 2, "watch_time_ms": top - totals.get(title, 0)}
+        )
+    return rows
+
+
+def _write_partitioned(rows: list[dict], table: str, schema: pa.Schema, time_column: str) -> None:
+    by_partition: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        moment = row[time_column]
+        by_partition.setdefault((moment.strftime("%Y-%m-%d"), moment.strftime("%H")), []).append(row)
+    for n, ((day, hour), part_rows) in enumerate(sorted(by_partition.items())):
+        directory = HERE / "processed" / table / f"dt={day}" / f"hr={hour}"
+        directory.mkdir(parents=True)
+        halves = [part_rows[: (len(part_rows) + 1) // 2], part_rows[(len(part_rows) + 1) // 2:]]
+        for k, half in enumerate(h for h in halves if h):
+            # Flink writes INT96; alternate with INT64 millis so both encodings are read.
+            int96 = (n + k) % 2 == 0
+            pq.write_table(pa.Table.from_pylist(half, schema=schema), directory / f"part-{n:04d}-{k}",
+                           use_deprecated_int96_timestamps=int96)
+        (directory / "_SUCCESS").write_bytes(b"")
+    hidden = HERE / "processed" / table / f"dt={min(d for d, _ in by_partition)}" / "hr=07"
+    (hidden / ".part-9999-0.inprogress.0c1d").write_bytes(b"not parquet: a file Flink is still writing")
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records))
+
+
+def _side_zones() -> None:
+    event = {"event_id": "5b0c8f0e-0000-4000-8000-000000000001", "event_type": "play",
+             "event_ts": "2024-03-09T07:15:00.000Z", "user_id": "u001", "device_id": "d0010", "device_type": "mobile",
+             "country": "DE", "title_id": "t001", "position_ms": 0, "app_version": "5.1.0", "schema_version": 1}
+    browse = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000002", "event_type": "search",
+              "event_ts": "2024-03-09T07:14:00.000+01:00", "title_id": None, "position_ms": None,
+              "search_query": "harbor"}
+    browse = {k: v for k, v in browse.items() if v is not None}
+    _write_jsonl(HERE / "raw" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [event])
+    _write_jsonl(HERE / "raw" / "dt=2024-03-09" / "hr=06" / "part-0001-0", [browse])
+    _write_jsonl(HERE / "dlq" / "dt=2024-03-09" / "hr=07" / "part-0000-0",
+                 [{"raw": "{not json", "reason": "not a JSON object", "received_at": "2024-03-09T07:16:00.000Z"}])
+    late = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000003", "event_ts": "2024-03-09T07:00:00.000Z",
+            "received_at": "2024-03-09T07:20:00.000Z"}
+    _write_jsonl(HERE / "late" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [late])
+    titles = [dict(zip(("title_id", "name", "kind", "genre", "release_year", "runtime_ms"), t)) for t in TITLES]
+    _write_jsonl(HERE / "reference" / "dim_title.jsonl", titles)
+
+
+def main() -> None:
+    for zone in ("processed", "raw", "dlq", "late", "reference"):
+        shutil.rmtree(HERE / zone, ignore_errors=True)
+    rng = random.Random(20240309)
+    _write_partitioned(_sessions(rng), "sessions", SESSION_TYPES, "session_start")
+    _write_partitioned(_windows(rng), "title_watch_5m", WINDOW_TYPES, "window_start")
+    _side_zones()
+    print(f"fixture lake written under {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Loading one dt into the warehouse: the same Redshift SQL files on either target.
+
+``ensure_schema`` creates what is missing (tables) and refreshes the views; ``load_dt`` runs every
+family's clear -> COPY -> merge -> prune in ONE transaction, so a dt is loaded whole or not at all,
+and loading it again leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Callable, Protocol, Sequence
+
+from sqlglot import exp
+
+from batch.args import validate_dt
+from warehouse import plan
+from warehouse.lake_files import DataFileLister
+from warehouse.sql_files import bind, parse_file, sql_path
+
+
+class Target(Protocol):
+    dialect: str
+    lake_uri: str
+    iam_role: str
+    files: DataFileLister
+
+    def run(self, statements: Sequence[exp.Expression], on_statement: Callable[[int], None] | None = None) -> None: ...
+
+    def query(self, statement: exp.Expression) -> tuple[list[str], list[tuple]]: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class StepReport:
+    target: str
+    source_uri: str
+    data_files: int
+    staged_rows: int
+    target_rows: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadReport:
+    dt: str
+    steps: tuple[StepReport, ...]
+    seconds: float
+
+
+def redshift_statement(kind: str, name: str, params: dict[str, str] | None = None) -> exp.Expression:
+    """``sql/redshift/<kind>/<name>.sql`` parsed and bound."""
+    return bind(parse_file(sql_path("redshift", kind, name), "redshift"), params or {})
+
+
+def ensure_schema(target: Target) -> None:
+    statements = [redshift_statement("ddl", name) for name in plan.ddl_names()]
+    statements += [redshift_statement("views", name) for name in plan.view_names()]
+    target.run(statements)
+
+
+def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = None) -> LoadReport:
+    """Load one dt of the curated zone (and processed sessions) into ``target``."""
+    validate_dt(dt)
+    started = time.perf_counter()
+    ensure_schema(target)
+    statements: list[exp.Expression] = []
+    labels: list[str] = []
+    file_counts: dict[str, int] = {}
+    for step in plan.LOAD_STEPS:
+        source_uri = step.source_uri(target.lake_uri, dt)
+        file_counts[step.target] = len(target.files.data_files(source_uri))
+        params = {"dt": dt, "source_uri": source_uri, "iam_role": target.iam_role}
+        for name in step.statement_names():
+            if name.startswith("copy_") and not file_counts[step.target]:
+                continue  # nothing under the prefix: staging stays empty, the prune empties the day
+            statements.append(redshift_statement("load", name, params))
+            labels.append(name)
+    target.run(statements, on_statement=(lambda n: progress(labels[n])) if progress else None)
+    steps = tuple(
+        StepReport(
+            target=step.target,
+            source_uri=step.source_uri(target.lake_uri, dt),
+            data_files=file_counts[step.target],
+            staged_rows=_count(target, step.staging),
+            target_rows=_count(target, step.target, None if step.target == "dim_title" else dt),
+        )
+        for step in plan.LOAD_STEPS
+    )
+    return LoadReport(dt=dt, steps=steps, seconds=time.perf_counter() - started)
+
+
+def _count(target: Target, table: str, dt: str | None = None) -> int:
+    query = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(exp.to_table(table))
+    if dt is not None:
+        query = query.where(exp.column("dt").eq(exp.cast(exp.Literal.string(dt), exp.DataType.build("date"))))
+    _columns, rows = target.query(query)
+    return int(rows[0][0])
