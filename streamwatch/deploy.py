@@ -1,0 +1,390 @@
+"""Upload the artefacts of ``streamwatch package`` and create or update the CloudFormation stack.
+
+Steps: check credentials and the artefact bucket (clear errors, before anything is written);
+check that the build holds every artefact the template points at; upload the build under
+``<stack>/<build id>/`` (objects already there with the same sha256 are skipped); create a change
+set from the uploaded template and show it; execute it when confirmed and wait for the stack.
+The stack's ArtifactBucket and ArtifactPrefix parameters point the resources at this build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import yaml
+
+from streamwatch import packaging
+
+TERMINAL_OK = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
+TERMINAL_FAILED = {
+    "CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "UPDATE_ROLLBACK_COMPLETE",
+    "UPDATE_ROLLBACK_FAILED", "UPDATE_FAILED", "DELETE_COMPLETE", "DELETE_FAILED", "IMPORT_ROLLBACK_COMPLETE",
+}
+NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
+_ARTIFACT_REFERENCE = re.compile(r"\$\{ArtifactPrefix\}/([A-Za-z0-9_./-]+)")
+
+
+class DeployError(RuntimeError):
+    """Deploying cannot go on; the message says why and what to do."""
+
+
+@dataclasses.dataclass(frozen=True)
+class DeployRequest:
+    stack: str
+    artifact_bucket: str
+    dist: Path = Path("dist")
+    region: str | None = None
+    parameters: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    execute: bool | None = None  # True: execute; False: only create and show; None: ask
+    poll_seconds: float = 10.0
+    timeout_seconds: float = 3600.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    action: str
+    logical_id: str
+    resource_type: str
+    replacement: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DeployResult:
+    stack: str
+    build_id: str
+    prefix: str
+    uploaded: tuple[str, ...]
+    skipped: tuple[str, ...]
+    change_set: str | None
+    changes: tuple[Change, ...]
+    executed: bool
+    status: str
+    outputs: Mapping[str, str]
+
+
+# ---------------------------------------------------------------- the template
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags (!Ref, !Sub, !GetAtt ...) as their long forms."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+def load_template(text: str) -> dict[str, Any]:
+    """A CloudFormation YAML template as plain data (short-form tags expanded)."""
+    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def referenced_artifacts(template_text: str) -> set[str]:
+    """Files under ``${ArtifactPrefix}/`` that the template points at (they must be in the build).
+
+    Prefixes (``flink/*`` in a policy, ``.../`` of a folder) are not files and are left out.
+    """
+    return {path for path in _ARTIFACT_REFERENCE.findall(template_text) if not path.endswith("/")}
+
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+
+
+def definition_placeholders(definition: str) -> set[str]:
+    """The ``${Name}`` placeholders of a state machine definition (DefinitionSubstitutions keys)."""
+    return set(_PLACEHOLDER.findall(definition))
+
+
+def substitute_definition(definition: str, substitutions: Mapping[str, str]) -> str:
+    """``definition`` with its ``${Name}`` placeholders replaced, as CloudFormation's
+    DefinitionSubstitutions does; a placeholder without a value is an error."""
+    missing = sorted(definition_placeholders(definition) - set(substitutions))
+    if missing:
+        raise DeployError(f"no substitution for {', '.join(missing)}")
+    return _PLACEHOLDER.sub(lambda match: str(substitutions[match.group(1)]), definition)
+
+
+# ---------------------------------------------------------------- checks
+
+
+def artifact_prefix(stack: str, build_id: str) -> str:
+    return f"{stack}/{build_id}"
+
+
+def check_build(dist: Path) -> tuple[dict, str]:
+    """The manifest of ``dist`` and its template text; every referenced artefact must be present."""
+    try:
+        manifest = packaging.read_manifest(dist)
+    except packaging.PackagingError as error:
+        raise DeployError(str(error)) from None
+    template_path = dist / packaging.TEMPLATE
+    template_text = template_path.read_text(encoding="utf-8")
+    missing = sorted(referenced_artifacts(template_text) - set(manifest["artifacts"]))
+    if missing:
+        raise DeployError(
+            f"the build in {dist} lacks artefacts the template points at: {', '.join(missing)}"
+            " (see the warnings of `streamwatch package`)"
+        )
+    return manifest, template_text
+
+
+def check_access(session: Any, bucket: str) -> dict[str, str]:
+    """The caller's identity; raises DeployError when credentials or the bucket are missing."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    if session.region_name is None:
+        raise DeployError("no AWS region: pass --region or set AWS_REGION (or a region in your AWS profile)")
+    if session.get_credentials() is None:
+        raise DeployError(
+            "no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,"
+            " or run `aws configure` / `aws sso login`"
+        )
+    try:
+        identity = session.client("sts").get_caller_identity()
+    except NoCredentialsError:
+        raise DeployError("no AWS credentials found: run `aws configure` or `aws sso login`") from None
+    except ClientError as error:
+        raise DeployError(f"the AWS credentials were refused: {error.response['Error'].get('Message', error)}") from None
+    except BotoCoreError as error:
+        raise DeployError(f"cannot reach AWS STS: {error}") from None
+    try:
+        session.client("s3").head_bucket(Bucket=bucket)
+    except ClientError as error:
+        code = str(error.response["Error"].get("Code"))
+        if code in ("404", "NoSuchBucket", "NotFound"):
+            raise DeployError(
+                f"artifact bucket {bucket!r} does not exist; create it first, e.g."
+                f" `aws s3 mb s3://{bucket} --region {session.region_name}`"
+            ) from None
+        if code in ("403", "AccessDenied", "Forbidden"):
+            raise DeployError(f"no access to artifact bucket {bucket!r} with these credentials ({identity['Arn']})") from None
+        raise DeployError(f"cannot use artifact bucket {bucket!r}: {error}") from None
+    return {"account": identity["Account"], "arn": identity["Arn"]}
+
+
+# ---------------------------------------------------------------- upload
+
+
+def upload(s3: Any, bucket: str, prefix: str, dist: Path, manifest: dict) -> tuple[list[str], list[str]]:
+    """Upload every artefact of the manifest; returns (uploaded keys, keys already up to date)."""
+    from botocore.exceptions import ClientError
+
+    uploaded, skipped = [], []
+    for relative, facts in sorted(manifest["artifacts"].items()):
+        key = f"{prefix}/{relative}"
+        try:
+            head = s3.head_object(Bucket=bucket, Key=key)
+            if head.get("Metadata", {}).get("sha256") == facts["sha256"]:
+                skipped.append(key)
+                continue
+        except ClientError as error:
+            if str(error.response["Error"].get("Code")) not in ("404", "NoSuchKey", "NotFound"):
+                raise
+        s3.upload_file(str(dist / relative), bucket, key, ExtraArgs={"Metadata": {"sha256": facts["sha256"]}})
+        uploaded.append(key)
+    return uploaded, skipped
+
+
+def template_url(bucket: str, region: str, key: str) -> str:
+    return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
+
+
+# ---------------------------------------------------------------- the stack
+
+
+def stack_status(cfn: Any, stack: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
+    except ClientError as error:
+        if "does not exist" in str(error):
+            return None
+        raise
+    return stacks[0]["StackStatus"] if stacks else None
+
+
+def stack_parameters(
+    template: dict[str, Any], existing: list[str], given: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Given values; on update, the stack's previous value for every other parameter it has."""
+    declared = template.get("Parameters", {})
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise DeployError(f"the template has no parameter(s) {', '.join(unknown)} (it has: {', '.join(sorted(declared))})")
+    parameters = [{"ParameterKey": key, "ParameterValue": str(value)} for key, value in sorted(given.items())]
+    parameters += [{"ParameterKey": key, "UsePreviousValue": True} for key in sorted(existing) if key not in given and key in declared]
+    return parameters
+
+
+def create_change_set(
+    cfn: Any, stack: str, url: str, parameters: list[dict[str, Any]], change_set_type: str, name: str,
+    poll_seconds: float, timeout_seconds: float, sleep: Callable[[float], None] = time.sleep,
+) -> tuple[str, list[Change]]:
+    """Create the change set and wait for it; returns its status ("CREATE_COMPLETE" or "EMPTY") and changes."""
+    cfn.create_change_set(
+        StackName=stack,
+        ChangeSetName=name,
+        ChangeSetType=change_set_type,
+        TemplateURL=url,
+        Parameters=parameters,
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+        Description="streamwatch deploy",
+    )
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        described = cfn.describe_change_set(StackName=stack, ChangeSetName=name)
+        status = described["Status"]
+        if status == "CREATE_COMPLETE":
+            break
+        if status == "FAILED":
+            reason = described.get("StatusReason", "")
+            if any(marker in reason for marker in NO_CHANGES):
+                return "EMPTY", []
+            raise DeployError(f"change set {name} failed: {reason}")
+        if time.monotonic() > deadline:
+            raise DeployError(f"change set {name} still {status} after {timeout_seconds:.0f} s")
+        sleep(poll_seconds)
+    changes = []
+    pages = [described]
+    while pages[-1].get("NextToken"):
+        pages.append(cfn.describe_change_set(StackName=stack, ChangeSetName=name, NextToken=pages[-1]["NextToken"]))
+    for page in pages:
+        for change in page.get("Changes", []):
+            resource = change.get("ResourceChange", {})
+            changes.append(Change(
+                action=resource.get("Action", "?"),
+                logical_id=resource.get("LogicalResourceId", "?"),
+                resource_type=resource.get("ResourceType", "?"),
+                replacement=resource.get("Replacement", "") or "",
+            ))
+    return "CREATE_COMPLETE", changes
+
+
+def wait_for_stack(
+    cfn: Any, stack: str, poll_seconds: float, timeout_seconds: float, sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        status = stack_status(cfn, stack) or "DELETE_COMPLETE"
+        if status in TERMINAL_OK:
+            return status
+        if status in TERMINAL_FAILED:
+            raise DeployError(f"stack {stack} ended {status}:\n" + "\n".join(failure_reasons(cfn, stack)))
+        if time.monotonic() > deadline:
+            raise DeployError(f"stack {stack} still {status} after {timeout_seconds:.0f} s")
+        sleep(poll_seconds)
+
+
+def failure_reasons(cfn: Any, stack: str, limit: int = 10) -> list[str]:
+    try:
+        events = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+    except Exception:  # noqa: BLE001 - best effort while reporting another error
+        return []
+    failed = [e for e in events if str(e.get("ResourceStatus", "")).endswith("FAILED")]
+    return [f"  {e['LogicalResourceId']} ({e['ResourceType']}): {e.get('ResourceStatusReason', '')}" for e in failed[:limit]]
+
+
+def stack_outputs(cfn: Any, stack: str) -> dict[str, str]:
+    described = cfn.describe_stacks(StackName=stack)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+
+
+# ---------------------------------------------------------------- the whole deploy
+
+
+def deploy(
+    request: DeployRequest,
+    session: Any = None,
+    echo: Callable[[str], None] = print,
+    confirm: Callable[[str], bool] = lambda _question: False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeployResult:
+    """Upload the build in ``request.dist`` and create or update ``request.stack`` from it."""
+    if session is None:
+        import boto3
+
+        session = boto3.Session(region_name=request.region)
+    manifest, template_text = check_build(request.dist)
+    identity = check_access(session, request.artifact_bucket)
+    region = session.region_name
+    build_id = manifest["build_id"]
+    prefix = artifact_prefix(request.stack, build_id)
+    echo(f"account {identity['account']}, region {region}, build {build_id}")
+
+    s3 = session.client("s3")
+    uploaded, skipped = upload(s3, request.artifact_bucket, prefix, request.dist, manifest)
+    echo(f"uploaded {len(uploaded)} artefact(s) to s3://{request.artifact_bucket}/{prefix}/ ({len(skipped)} already there)")
+
+    cfn = session.client("cloudformation")
+    existing_status = stack_status(cfn, request.stack)
+    if existing_status == "REVIEW_IN_PROGRESS":
+        existing_status = None  # created by an earlier change set that was never executed
+    if existing_status is not None and existing_status not in TERMINAL_OK | {"UPDATE_ROLLBACK_COMPLETE"}:
+        raise DeployError(f"stack {request.stack} is {existing_status}; wait for it to settle (or delete it) and retry")
+    existing_parameters = []
+    if existing_status is not None:
+        described = cfn.describe_stacks(StackName=request.stack)["Stacks"][0]
+        existing_parameters = [p["ParameterKey"] for p in described.get("Parameters", [])]
+    given = {**dict(request.parameters), "ArtifactBucket": request.artifact_bucket, "ArtifactPrefix": prefix}
+    parameters = stack_parameters(load_template(template_text), existing_parameters, given)
+    change_set_type = "UPDATE" if existing_status is not None else "CREATE"
+    name = f"streamwatch-{build_id}-{time.time_ns() // 1_000_000}"
+    url = template_url(request.artifact_bucket, region, f"{prefix}/{packaging.TEMPLATE}")
+    status, changes = create_change_set(
+        cfn, request.stack, url, parameters, change_set_type, name, request.poll_seconds, request.timeout_seconds, sleep
+    )
+    if status == "EMPTY":
+        echo(f"stack {request.stack} is already up to date: no changes")
+        cfn.delete_change_set(StackName=request.stack, ChangeSetName=name)
+        return DeployResult(request.stack, build_id, prefix, tuple(uploaded), tuple(skipped), None, (), False,
+                            existing_status or "", stack_outputs(cfn, request.stack) if existing_status else {})
+    echo(format_changes(request.stack, change_set_type, changes))
+    execute = request.execute if request.execute is not None else confirm(f"Execute change set {name}?")
+    if not execute:
+        echo(f"change set {name} left for review: aws cloudformation execute-change-set"
+             f" --stack-name {request.stack} --change-set-name {name}")
+        return DeployResult(request.stack, build_id, prefix, tuple(uploaded), tuple(skipped), name, tuple(changes),
+                            False, existing_status or "REVIEW_IN_PROGRESS", {})
+    cfn.execute_change_set(StackName=request.stack, ChangeSetName=name)
+    echo(f"executing change set {name} ...")
+    final = wait_for_stack(cfn, request.stack, request.poll_seconds, request.timeout_seconds, sleep)
+    outputs = stack_outputs(cfn, request.stack)
+    echo(f"stack {request.stack}: {final}")
+    for key, value in sorted(outputs.items()):
+        echo(f"  {key} = {value}")
+    return DeployResult(request.stack, build_id, prefix, tuple(uploaded), tuple(skipped), name, tuple(changes),
+                        True, final, outputs)
+
+
+def format_changes(stack: str, change_set_type: str, changes: list[Change]) -> str:
+    verb = "create" if change_set_type == "CREATE" else "update"
+    lines = [f"change set to {verb} stack {stack}: {len(changes)} change(s)"]
+    width = max((len(c.logical_id) for c in changes), default=10)
+    for change in changes:
+        replacement = f"  replacement: {change.replacement}" if change.replacement else ""
+        lines.append(f"  {change.action:<7} {change.logical_id:<{width}}  {change.resource_type}{replacement}")
+    return "\n".join(lines)
+
+
+def parse_parameter(text: str) -> tuple[str, str]:
+    """``Key=Value`` of ``--parameter``."""
+    key, separator, value = text.partition("=")
+    if not separator or not key:
+        raise DeployError(f"--parameter takes KEY=VALUE, got {text!r}")
+    return key, value

@@ -1,0 +1,192 @@
+"""infra/statemachine/daily_batch.asl.json: structure, transitions, error handling, names, and its
+wiring into the template (DefinitionSubstitutions, DefinitionS3Location, the role's permissions)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from streamwatch import packaging
+from streamwatch.deploy import DeployError, definition_placeholders, substitute_definition
+
+ALERT = "Send the failure alert"
+TERMINAL = {"Succeed", "Fail"}
+
+
+def scopes(definition, path="top"):
+    """(name of the scope, its States) for the top level and every Parallel branch, recursively."""
+    yield path, definition["States"]
+    for name, state in definition["States"].items():
+        for index, branch in enumerate(state.get("Branches", [])):
+            yield from scopes(branch, f"{name}[{index}]")
+
+
+def targets(state):
+    found = [state.get("Next"), state.get("Default")]
+    found += [choice.get("Next") for choice in state.get("Choices", [])]
+    found += [catch["Next"] for catch in state.get("Catch", [])]
+    return [t for t in found if t]
+
+
+def test_every_transition_resolves_and_every_state_is_reachable(asl):
+    for scope, states in scopes(asl):
+        start = asl["StartAt"] if scope == "top" else next(b for b in _branches(asl) if b["States"] is states)["StartAt"]
+        assert start in states, scope
+        seen, pending = set(), [start]
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            state = states[name]
+            for target in targets(state):
+                assert target in states, f"{scope}: {name} -> {target} does not exist"
+                pending.append(target)
+            if state["Type"] not in TERMINAL and state["Type"] != "Choice":
+                assert ("Next" in state) != bool(state.get("End")), f"{scope}: {name} needs exactly one of Next/End"
+        assert seen == set(states), f"{scope}: unreachable {sorted(set(states) - seen)}"
+
+
+def _branches(definition):
+    for state in definition["States"].values():
+        for branch in state.get("Branches", []):
+            yield branch
+            yield from _branches(branch)
+
+
+def _leads_to(states, name, goal, limit=4):
+    """Following Next through Pass states, does ``name`` reach ``goal`` (a state name or a type)?"""
+    for _ in range(limit):
+        state = states[name]
+        if name == goal or state["Type"] == goal:
+            return True
+        if state["Type"] not in ("Pass", "Task") or "Next" not in state:
+            return False
+        name = state["Next"]
+    return False
+
+
+def test_every_task_retries_and_catches_into_the_alert(asl):
+    tasks = 0
+    for scope, states in scopes(asl):
+        for name, state in states.items():
+            if state["Type"] != "Task":
+                continue
+            tasks += 1
+            assert state.get("Retry"), f"{name} has no Retry"
+            for retrier in state["Retry"]:
+                assert retrier["MaxAttempts"] >= 1 and retrier["ErrorEquals"], name
+            catches = state.get("Catch", [])
+            assert any("States.ALL" in c["ErrorEquals"] for c in catches), f"{name} does not catch States.ALL"
+            for catch in catches:
+                if name == ALERT:  # publishing the alert failed: nothing left to do but fail
+                    assert states[catch["Next"]]["Type"] == "Fail"
+                elif scope == "top":
+                    assert _leads_to(states, catch["Next"], ALERT), f"{name}: a failure does not reach the alert"
+                else:  # in a Parallel branch: fail the branch; the Parallel's Catch alerts
+                    assert states[catch["Next"]]["Type"] == "Fail", name
+    assert tasks >= 9
+    for name, state in asl["States"].items():
+        if state["Type"] == "Parallel":
+            assert any("States.ALL" in c["ErrorEquals"] and _leads_to(asl["States"], c["Next"], ALERT)
+                       for c in state["Catch"]), name
+    assert _leads_to(asl["States"], ALERT, "Fail")
+
+
+def test_every_failure_note_says_what_failed_for_which_day_in_which_execution(asl):
+    notes = [s for s in asl["States"].values() if s["Type"] == "Pass" and s["Next"] == ALERT]
+    assert len(notes) >= 5
+    for note in notes:
+        params = note["Parameters"]
+        assert "failed_step" in params or "failed_step.$" in params
+        assert "dt" in params or "dt.$" in params
+        assert params["execution.$"] == "$$.Execution.Id"
+        assert params["error.$"] == "$.error"
+        if "failed_step" in params:  # a literal step name must be a real state
+            assert params["failed_step"] in asl["States"]
+    alert = asl["States"][ALERT]
+    assert alert["Resource"] == "arn:aws:states:::sns:publish"
+    assert alert["Parameters"]["TopicArn"] == "${AlertTopicArn}"
+    assert alert["Parameters"]["Message.$"] == "States.JsonToString($)"
+
+
+def test_branch_failures_name_their_step(asl):
+    for branch in _branches(asl):
+        [task] = [n for n, s in branch["States"].items() if s["Type"] == "Task"]
+        [fail] = [s for s in branch["States"].values() if s["Type"] == "Fail"]
+        assert fail["Error"] == task  # becomes failed_step of the alert
+
+
+def test_states_are_named_as_sentences(asl):
+    for _, states in scopes(asl):
+        for name in states:
+            assert re.fullmatch(r"[A-Z][a-z]*( [a-z0-9']+)+\??", name.replace("Redshift", "redshift")), name
+            assert len(name) <= 60, name  # SNS subjects carry it
+
+
+def test_glue_tasks_wait_for_their_run_and_pass_the_dt(asl):
+    glue = [s for b in _branches(asl) for s in b["States"].values() if s["Type"] == "Task"]
+    assert len(glue) == len(packaging.GLUE_JOBS)
+    for task in glue:
+        assert task["Resource"] == "arn:aws:states:::glue:startJobRun.sync"
+        assert task["Parameters"]["Arguments"] == {"--dt.$": "$.dt"}
+
+
+# ---------------------------------------------------------------- wiring into the template
+
+
+def test_substitutions_and_placeholders_are_the_same_set(template, asl_text):
+    machine = template["Resources"]["DailyBatchStateMachine"]["Properties"]
+    substitutions = machine["DefinitionSubstitutions"]
+    assert definition_placeholders(asl_text) == set(substitutions)
+    declared = set(template["Resources"]) | set(template["Parameters"])
+    for key, value in substitutions.items():
+        reference = value.get("Ref") or value.get("Fn::GetAtt", [None])[0]
+        assert reference in declared, f"{key} refers to {value}"
+    assert machine["DefinitionS3Location"]["Key"] == {"Fn::Sub": "${ArtifactPrefix}/" + packaging.STATE_MACHINE}
+    assert "Definition" not in machine and "DefinitionString" not in machine
+
+
+def test_substitute_definition_refuses_a_missing_value(asl_text):
+    with pytest.raises(DeployError, match="AlertTopicArn"):
+        substitute_definition(asl_text, {k: "x" for k in definition_placeholders(asl_text) - {"AlertTopicArn"}})
+
+
+REQUIRED_ACTIONS = {
+    "arn:aws:states:::lambda:invoke": {"lambda:InvokeFunction"},
+    "arn:aws:states:::glue:startJobRun.sync": {"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"},
+    "arn:aws:states:::aws-sdk:redshiftdata:batchExecuteStatement": {"redshift-data:BatchExecuteStatement", "secretsmanager:GetSecretValue"},
+    "arn:aws:states:::aws-sdk:redshiftdata:describeStatement": {"redshift-data:DescribeStatement"},
+    "arn:aws:states:::sns:publish": {"sns:Publish", "kms:GenerateDataKey*"},
+}
+
+
+def test_the_state_machine_role_allows_every_integration_it_uses(asl, template):
+    role = template["Resources"]["StateMachineRole"]["Properties"]
+    granted = set()
+    for policy in role["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            granted |= set(actions if isinstance(actions, list) else [actions])
+    used = {s["Resource"] for _, states in scopes(asl) for s in states.values() if s["Type"] == "Task"}
+    assert used == set(REQUIRED_ACTIONS)
+    for resource in used:
+        assert REQUIRED_ACTIONS[resource] <= granted, resource
+
+
+def test_moto_asl_parser_accepts_the_definition_and_rejects_a_broken_copy(asl_text, aws_credentials):
+    """moto's ASL parser (LocalStack's grammar) checks the syntax; transitions are checked above."""
+    definition = substitute_definition(asl_text, {k: f"arn:aws:sns:us-east-1:123456789012:{k}" for k in definition_placeholders(asl_text)})
+    broken = json.loads(definition)
+    broken["States"]["Load the day into Redshift"]["Type"] = "Taks"
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        role = "arn:aws:iam::123456789012:role/sw-states"
+        assert sfn.create_state_machine(name="daily-batch", definition=definition, roleArn=role)["stateMachineArn"]
+        with pytest.raises(ClientError, match="ASLParserException"):
+            sfn.create_state_machine(name="broken", definition=json.dumps(broken), roleArn=role)

@@ -1,0 +1,372 @@
+"""The CloudFormation template: lint tools, suppression hygiene, naming, the lake contract of
+DESIGN §5 in the Glue catalog, the Flink property groups, the Glue jobs, IAM, alarms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from flink_app.config import parse_property_groups
+from streamwatch import packaging
+from streamwatch.deploy import referenced_artifacts
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_TEXT = (REPO_ROOT / "infra" / "cloudformation" / "streamwatch.yaml").read_text(encoding="utf-8")
+
+
+def resources(template, resource_type=None):
+    return {k: v for k, v in template["Resources"].items() if resource_type in (None, v["Type"])}
+
+
+# ---------------------------------------------------------------- lint tools
+
+
+def test_cfn_lint_passes_on_every_template(cfn_lint_result):
+    assert cfn_lint_result.returncode == 0, cfn_lint_result.stdout + cfn_lint_result.stderr
+    assert cfn_lint_result.stdout.strip() == ""
+
+
+def test_checkov_passes_on_every_template(checkov_report):
+    summary = checkov_report["summary"]
+    failed = [(c["check_id"], c["resource"]) for c in checkov_report["results"].get("failed_checks", [])]
+    assert failed == []
+    assert summary["parsing_errors"] == 0
+    assert summary["resource_count"] >= 60  # every resource of the template was scanned
+    assert summary["passed"] > 100
+
+
+def _declared_checkov_skips(template):
+    for logical_id, resource in template["Resources"].items():
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            yield logical_id, resource["Type"], skip
+
+
+def test_every_checkov_suppression_has_a_reason_and_is_needed(template, checkov_report):
+    skipped = {(c["check_id"], c["resource"]) for c in checkov_report["results"].get("skipped_checks", [])}
+    declared = list(_declared_checkov_skips(template))
+    assert declared, "expected the documented suppressions"
+    for logical_id, resource_type, skip in declared:
+        assert len(skip.get("comment", "").split()) >= 5, f"{logical_id}: suppression {skip['id']} needs a reason"
+        # A suppression that checkov no longer needs is stale: remove it.
+        assert (skip["id"], f"{resource_type}.{logical_id}") in skipped, f"{logical_id}: {skip['id']} is not needed"
+
+
+def test_cfn_lint_suppressions_sit_with_a_reason(template):
+    for logical_id, resource in template["Resources"].items():
+        cfn_lint = resource.get("Metadata", {}).get("cfn-lint", {})
+        ignored = cfn_lint.get("config", {}).get("ignore_checks", [])
+        if ignored:
+            assert len(str(cfn_lint.get("comment", "")).split()) >= 5, f"{logical_id}: ignore_checks needs a comment"
+
+
+# ---------------------------------------------------------------- naming and parameters
+
+
+def test_no_hard_coded_account_region_or_partition():
+    code = "\n".join(line.split(" #")[0] for line in TEMPLATE_TEXT.splitlines() if not line.lstrip().startswith("#"))
+    assert not re.search(r"\b\d{12}\b", code), "an account id"
+    assert not re.search(r"\b(us|eu|ap|sa|ca|me|af|il|mx)-(east|west|north|south|central|northeast|southeast)-\d\b", code)
+    assert "arn:aws:" not in code, "use arn:${AWS::Partition}:"
+    assert not re.search(r"s3://[a-z0-9]", code), "bucket names come from parameters or resources"
+
+
+NAME_PROPERTIES = {
+    "AWS::S3::Bucket": "BucketName", "AWS::Kinesis::Stream": "Name", "AWS::SNS::Topic": "TopicName",
+    "AWS::Lambda::Function": "FunctionName", "AWS::StepFunctions::StateMachine": "StateMachineName",
+    "AWS::Glue::Job": "Name", "AWS::KinesisAnalyticsV2::Application": "ApplicationName",
+    "AWS::Logs::LogGroup": "LogGroupName", "AWS::CloudWatch::Alarm": "AlarmName",
+    "AWS::Scheduler::Schedule": "Name", "AWS::RedshiftServerless::Namespace": "NamespaceName",
+    "AWS::RedshiftServerless::Workgroup": "WorkgroupName", "AWS::Athena::WorkGroup": "Name",
+    "AWS::SecretsManager::Secret": "Name",
+}
+
+
+def test_every_named_resource_is_named_from_project_and_environment(template):
+    for logical_id, resource in resources(template).items():
+        prop = NAME_PROPERTIES.get(resource["Type"])
+        if prop is None:
+            continue
+        value = resource["Properties"][prop]
+        assert isinstance(value, dict) and "Fn::Sub" in value, f"{logical_id}.{prop} must be built with !Sub"
+        assert "${Project}" in value["Fn::Sub"] and "${Environment}" in value["Fn::Sub"], logical_id
+
+
+def test_every_referenced_artefact_is_one_that_package_builds(tmp_path):
+    expected = {packaging.FLINK_ZIP, packaging.LAMBDA_ZIP, packaging.GLUE_PACKAGE_ZIP, packaging.STATE_MACHINE}
+    expected |= {f"glue/jobs/{job}.py" for job in packaging.GLUE_JOBS}
+    assert referenced_artifacts(TEMPLATE_TEXT) == expected
+
+
+# ---------------------------------------------------------------- storage
+
+
+def test_lake_bucket_is_encrypted_versioned_private_and_expires_transient_zones(template):
+    lake = template["Resources"]["LakeBucket"]["Properties"]
+    assert lake["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert lake["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert all(lake["PublicAccessBlockConfiguration"].values())
+    rules = {rule["Id"]: rule for rule in lake["LifecycleConfiguration"]["Rules"]}
+    for zone, parameter in (("raw/", "RawRetentionDays"), ("dlq/", "DlqRetentionDays"), ("late/", "LateRetentionDays")):
+        [rule] = [r for r in rules.values() if r.get("Prefix") == zone]
+        assert rule["ExpirationInDays"] == {"Ref": parameter}
+    assert not any(r.get("Prefix", "").startswith(("processed", "curated")) for r in rules.values())
+    policy = template["Resources"]["LakeBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy)
+
+
+def test_stream_is_on_demand_by_default_and_encrypted(template):
+    stream = template["Resources"]["EventStream"]["Properties"]
+    assert template["Parameters"]["StreamMode"]["Default"] == "ON_DEMAND"
+    assert stream["StreamModeDetails"] == {"StreamMode": {"Ref": "StreamMode"}}
+    assert stream["StreamEncryption"]["EncryptionType"] == "KMS"
+
+
+# ---------------------------------------------------------------- catalog (DESIGN §5)
+
+DESIGN_COLUMNS = {
+    "sessions": ["session_id", "user_id", "device_id", "device_type", "country", "session_start", "session_end",
+                 "duration_ms", "event_count", "play_count", "titles_watched", "watch_time_ms"],
+    "title_watch_5m": ["window_start", "window_end", "title_id", "play_starts", "unique_viewers", "watch_time_ms"],
+    "daily_user_engagement": ["user_id", "sessions", "devices", "watch_time_ms", "total_session_ms",
+                              "first_session_start", "last_session_end"],
+    "daily_title_popularity": ["title_id", "play_starts", "watch_time_ms", "peak_5m_viewers", "watch_rank"],
+    "daily_device_summary": ["device_type", "country", "sessions", "users", "watch_time_ms", "avg_session_ms"],
+    "dim_title": ["title_id", "name", "kind", "genre", "release_year", "runtime_ms"],
+    "dlq_records": ["raw", "reason", "received_at"],
+}
+ZONES = {
+    "raw_events": "raw/", "dlq_records": "dlq/", "late_events": "late/", "sessions": "processed/sessions/",
+    "title_watch_5m": "processed/title_watch_5m/", "daily_user_engagement": "curated/daily_user_engagement/",
+    "daily_title_popularity": "curated/daily_title_popularity/", "daily_device_summary": "curated/daily_device_summary/",
+    "dim_title": "curated/dim_title/",
+}
+
+
+def glue_tables(template):
+    return {r["Properties"]["TableInput"]["Name"]: r["Properties"]["TableInput"]
+            for r in resources(template, "AWS::Glue::Table").values()}
+
+
+def test_catalog_has_every_lake_table_with_the_design_columns(template):
+    tables = glue_tables(template)
+    assert set(tables) == set(ZONES)
+    for name, columns in DESIGN_COLUMNS.items():
+        assert [c["Name"] for c in tables[name]["StorageDescriptor"]["Columns"]] == columns, name
+    for name, table in tables.items():
+        kinds = {c["Name"]: c["Type"] for c in table["StorageDescriptor"]["Columns"]}
+        for column, kind in kinds.items():
+            if column.endswith(("_start", "_end")) and name not in ("raw_events", "late_events"):
+                assert kind == "timestamp", (name, column)
+            if column.endswith(("_ms", "_count", "_starts", "_viewers")) or column in ("sessions", "devices", "users"):
+                assert kind in ("bigint", "double"), (name, column)
+
+
+def test_catalog_tables_project_their_hive_partitions_under_the_right_zone(template):
+    for name, table in glue_tables(template).items():
+        hourly = not name.startswith(("daily_", "dim_"))
+        keys = [k["Name"] for k in table["PartitionKeys"]]
+        assert keys == (["dt", "hr"] if hourly else ["dt"]), name
+        params = table["Parameters"]
+        assert params["projection.enabled"] == "true"
+        assert params["projection.dt.type"] == "date" and params["projection.dt.format"] == "yyyy-MM-dd"
+        if hourly:
+            assert (params["projection.hr.type"], params["projection.hr.range"], params["projection.hr.digits"]) == ("integer", "0,23", "2")
+        location = table["StorageDescriptor"]["Location"]["Fn::Sub"]
+        assert location == "s3://${LakeBucket}/" + ZONES[name]
+        suffix = "dt=${!dt}/hr=${!hr}/" if hourly else "dt=${!dt}/"
+        assert params["storage.location.template"]["Fn::Sub"] == location + suffix
+        serde = table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
+        parquet = ZONES[name].startswith(("processed", "curated"))
+        assert serde == ("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" if parquet else "org.openx.data.jsonserde.JsonSerDe")
+
+
+ATHENA_DDL = sorted((REPO_ROOT / "sql" / "athena" / "tables").glob("*.sql"))
+
+
+@pytest.mark.skipif(not ATHENA_DDL, reason="sql/athena/tables not written yet")
+def test_catalog_tables_match_the_athena_ddl_of_sql_athena_tables(template):
+    """The tables CloudFormation creates are the ones analysts' DDL describes, column for column."""
+    tables = glue_tables(template)
+
+    def athena_type(text):
+        return exp.DataType.build(text, dialect="athena").sql("athena")
+
+    ddl_names = set()
+    for path in ATHENA_DDL:
+        create = sqlglot.parse_one(path.read_text(encoding="utf-8"), read="athena")
+        name = create.this.this.name
+        ddl_names.add(name)
+        columns = [(c.name, c.args["kind"].sql("athena")) for c in create.this.expressions if isinstance(c, exp.ColumnDef)]
+        partitions = next(p for p in create.args["properties"].expressions if isinstance(p, exp.PartitionedByProperty))
+        keys = [(c.name, c.args["kind"].sql("athena")) for c in partitions.this.expressions]
+        table = tables[name]
+        assert [(c["Name"], athena_type(c["Type"])) for c in table["StorageDescriptor"]["Columns"]] == columns, path.name
+        assert [(k["Name"], athena_type(k["Type"])) for k in table["PartitionKeys"]] == keys, path.name
+    assert ddl_names == set(tables)
+
+
+# ---------------------------------------------------------------- streaming job
+
+
+def resolve(value, fakes):
+    """Template values with Ref/GetAtt/Sub replaced by fake values, for checks of their shape."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref":
+            return fakes[arg]
+        if key == "Fn::GetAtt":
+            return fakes[".".join(arg)]
+        if key == "Fn::Sub":
+            return re.sub(r"\$\{([^}!]+)\}", lambda m: str(fakes[m.group(1)]), arg)
+    if isinstance(value, dict):
+        return {k: resolve(v, fakes) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, fakes) for v in value]
+    return value
+
+
+def test_flink_property_groups_are_a_valid_job_configuration(template):
+    app = template["Resources"]["FlinkApplication"]["Properties"]
+    assert app["RuntimeEnvironment"] == "FLINK-1_20"
+    fakes = {
+        "EventStream.Arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/sw-dev-events", "AWS::Region": "eu-west-1",
+        "LakeBucket": "sw-dev-lake", "WatermarkOutOfOrdernessMs": "5000", "CheckpointIntervalMs": "60000",
+    }
+    groups = resolve(app["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"], fakes)
+    config = parse_property_groups(groups, origin="template")  # the job's own parser, unchanged
+    assert config.source.type == "kinesis"
+    assert config.source.stream_arn == fakes["EventStream.Arn"]
+    assert config.lake_root == "s3://sw-dev-lake"
+    run_options = next(g["PropertyMap"] for g in groups if g["PropertyGroupId"] == "kinesis.analytics.flink.run.options")
+    assert run_options == {"python": "main.py", "jarfile": f"lib/{packaging.JAR_NAME}"}
+    code = app["ApplicationConfiguration"]["ApplicationCodeConfiguration"]
+    assert code["CodeContentType"] == "ZIPFILE"
+    assert code["CodeContent"]["S3ContentLocation"]["FileKey"] == {"Fn::Sub": "${ArtifactPrefix}/" + packaging.FLINK_ZIP}
+    flink = app["ApplicationConfiguration"]["FlinkApplicationConfiguration"]
+    assert flink["CheckpointConfiguration"]["CheckpointingEnabled"] is True
+    assert flink["ParallelismConfiguration"]["AutoScalingEnabled"] == {"Ref": "FlinkAutoScaling"}
+
+
+def test_local_and_deployed_property_groups_have_the_same_keys(template):
+    import json
+
+    local = json.loads((REPO_ROOT / "flink_app" / "application_properties.json").read_text())
+    deployed = template["Resources"]["FlinkApplication"]["Properties"]["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"]
+    keys = lambda groups: {g["PropertyGroupId"]: set(g["PropertyMap"]) for g in groups}  # noqa: E731
+    local_keys, deployed_keys = keys(local), keys(deployed)
+    assert set(local_keys) == set(deployed_keys)
+    for group, names in local_keys.items():
+        assert names <= deployed_keys[group], f"{group}: the stack does not set {sorted(names - deployed_keys[group])}"
+
+
+# ---------------------------------------------------------------- batch jobs
+
+
+def test_glue_jobs_run_the_batch_scripts_on_glue_5(template):
+    jobs = resources(template, "AWS::Glue::Job")
+    scripts = set()
+    for logical_id, job in jobs.items():
+        props = job["Properties"]
+        assert props["GlueVersion"] == "5.0", logical_id
+        script = props["Command"]["ScriptLocation"]["Fn::Sub"]
+        scripts.add(script.rsplit("/", 1)[1])
+        args = props["DefaultArguments"]
+        for zone in ("processed", "curated", "reference"):
+            assert args[f"--{zone}_uri"] == {"Fn::Sub": "s3://${LakeBucket}/" + zone}, logical_id
+        assert args["--extra-py-files"] == {"Fn::Sub": "s3://${ArtifactBucket}/${ArtifactPrefix}/" + packaging.GLUE_PACKAGE_ZIP}
+    assert scripts == {f"{job}.py" for job in packaging.GLUE_JOBS}
+
+
+# ---------------------------------------------------------------- IAM
+
+
+ALLOWED_WILDCARD_RESOURCES = {
+    # (role, action): why "*" is the only possible resource
+    ("GlueJobRole", "cloudwatch:PutMetricData"),  # no resource-level permissions; namespace condition
+    ("StateMachineRole", "redshift-data:DescribeStatement"),  # statement ids; owner condition
+    ("StateMachineRole", "redshift-data:CancelStatement"),
+    ("StateMachineRole", "logs:CreateLogDelivery"),  # vended-log delivery actions take no resource
+    ("StateMachineRole", "logs:GetLogDelivery"),
+    ("StateMachineRole", "logs:UpdateLogDelivery"),
+    ("StateMachineRole", "logs:DeleteLogDelivery"),
+    ("StateMachineRole", "logs:ListLogDeliveries"),
+    ("StateMachineRole", "logs:PutResourcePolicy"),
+    ("StateMachineRole", "logs:DescribeResourcePolicies"),
+    ("StateMachineRole", "logs:DescribeLogGroups"),
+}
+
+
+def _statements(role):
+    for policy in role["Properties"].get("Policies", []):
+        yield from policy["PolicyDocument"]["Statement"]
+
+
+def test_roles_grant_named_actions_on_named_resources(template):
+    for logical_id, role in resources(template, "AWS::IAM::Role").items():
+        for statement in _statements(role):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert all("*" not in a.split(":")[1] or a.endswith(("GenerateDataKey*",)) for a in actions), (logical_id, actions)
+            if statement["Resource"] == "*":
+                for action in actions:
+                    assert (logical_id, action) in ALLOWED_WILDCARD_RESOURCES, f"{logical_id}: {action} on *"
+                assert "Condition" in statement or logical_id == "StateMachineRole", logical_id
+        principal = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"]
+        assert principal, logical_id
+
+
+def test_flink_can_write_only_the_streaming_zones(template):
+    statements = list(_statements(template["Resources"]["FlinkRole"]))
+    writes = [s for s in statements if "s3:PutObject" in s["Action"]]
+    [write] = writes
+    zones = sorted(r["Fn::Sub"].split("/")[1] for r in write["Resource"])
+    assert zones == ["dlq", "late", "processed", "raw"]
+
+
+def test_glue_jobs_write_only_curated(template):
+    statements = list(_statements(template["Resources"]["GlueJobRole"]))
+    [write] = [s for s in statements if "s3:PutObject" in s["Action"]]
+    assert write["Resource"] == {"Fn::Sub": "${LakeBucket.Arn}/curated/*"}
+
+
+# ---------------------------------------------------------------- alarms and runbook
+
+ALARMS = {
+    "StreamIteratorAgeAlarm": ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds"),
+    "StreamWriteThrottleAlarm": ("AWS/Kinesis", "WriteProvisionedThroughputExceeded"),
+    "FlinkDowntimeAlarm": ("AWS/KinesisAnalytics", "downtime"),
+    "FlinkCheckpointFailureAlarm": ("AWS/KinesisAnalytics", "numberOfFailedCheckpoints"),
+    "FlinkRecordsBehindAlarm": ("AWS/KinesisAnalytics", "millisBehindLatest"),
+    "StateMachineFailedAlarm": ("AWS/States", "ExecutionsFailed"),
+    "DlqGrowthAlarm": ("AWS/S3", "BytesUploaded"),
+}
+
+
+def test_each_alarm_watches_its_metric_and_notifies_the_alert_topic(template):
+    alarms = resources(template, "AWS::CloudWatch::Alarm")
+    assert set(alarms) == set(ALARMS)
+    for logical_id, (namespace, metric) in ALARMS.items():
+        props = alarms[logical_id]["Properties"]
+        watched = [(props.get("Namespace"), props.get("MetricName"))]
+        watched += [(m["MetricStat"]["Metric"]["Namespace"], m["MetricStat"]["Metric"]["MetricName"])
+                    for m in props.get("Metrics", []) if "MetricStat" in m]
+        assert (namespace, metric) in watched, logical_id
+        assert props["AlarmActions"] == [{"Ref": "AlertTopic"}]
+
+
+def test_glue_job_failures_reach_the_alert_topic(template):
+    rule = template["Resources"]["GlueJobFailureRule"]["Properties"]
+    assert rule["EventPattern"]["detail"]["state"] == ["FAILED", "TIMEOUT", "ERROR"]
+    assert {j["Ref"] for j in rule["EventPattern"]["detail"]["jobName"]} == set(resources(template, "AWS::Glue::Job"))
+    assert rule["Targets"][0]["Arn"] == {"Ref": "AlertTopic"}
+
+
+def test_the_runbook_covers_every_alarm_and_the_glue_rule(template):
+    runbook = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    for logical_id, alarm in resources(template, "AWS::CloudWatch::Alarm").items():
+        name = alarm["Properties"]["AlarmName"]["Fn::Sub"].replace("${Project}-${Environment}-", "")
+        assert f"`{name}`" in runbook, f"docs/operations.md does not explain the {name} alarm"
+    assert "Glue Job State Change" in runbook

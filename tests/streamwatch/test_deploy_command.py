@@ -1,0 +1,241 @@
+"""``streamwatch deploy`` against moto: clear errors before anything is written, then a real
+create through a change set. moto's CloudFormation creates the resource types it supports; the
+others are stood in for by placeholders (tests/infra/moto_workarounds.py says which and why), so
+the supported ones - buckets, stream, topic, key, roles, functions, log groups, state machine,
+rule, dashboard - are created for real and checked here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+from moto import mock_aws
+
+from streamwatch import packaging
+from streamwatch.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REGION = "eu-west-1"
+BUCKET = "sw-artifacts-test"
+
+
+def _workarounds():
+    path = REPO_ROOT / "tests" / "infra" / "moto_workarounds.py"
+    spec = importlib.util.spec_from_file_location("_sw_moto_workarounds_deploy", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    """A build with a small stand-in jar: deploy only uploads it."""
+    jar = tmp_path_factory.mktemp("jar") / packaging.JAR_NAME
+    with zipfile.ZipFile(jar, "w") as archive:
+        archive.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+    out = tmp_path_factory.mktemp("deploy") / "dist"
+    packaging.build(out, jar=jar)
+    return out
+
+
+@pytest.fixture()
+def credentials(monkeypatch):
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture()
+def aws(credentials):
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        yield
+
+
+def deploy(dist, *extra):
+    args = ["deploy", "--stack", "sw-dev", "--artifact-bucket", BUCKET, "--region", REGION,
+            "--dist", str(dist), "--poll-seconds", "0.05", *extra]
+    return CliRunner().invoke(main, args)
+
+
+def test_help_has_an_example():
+    result = CliRunner().invoke(main, ["deploy", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "streamwatch deploy --stack" in result.output
+
+
+def test_missing_credentials_are_a_clear_error(dist, monkeypatch, tmp_path):
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = deploy(dist)
+    assert result.exit_code == 1
+    assert "no AWS credentials found" in result.output
+
+
+def test_a_missing_artifact_bucket_is_a_clear_error(dist, credentials):
+    with mock_aws():
+        result = deploy(dist)
+        assert result.exit_code == 1
+        assert f"artifact bucket '{BUCKET}' does not exist" in result.output
+        assert f"aws s3 mb s3://{BUCKET}" in result.output
+        assert boto3.client("cloudformation", region_name=REGION).list_stacks()["StackSummaries"] == []
+
+
+def test_no_build_is_a_clear_error(tmp_path, aws):
+    result = deploy(tmp_path / "empty")
+    assert result.exit_code == 1
+    assert "run `streamwatch package` first" in result.output
+
+
+def test_an_unknown_parameter_is_refused_before_any_change_set(dist, aws):
+    result = deploy(dist, "--parameter", "Shards=3", "--yes")
+    assert result.exit_code == 1
+    assert "no parameter(s) Shards" in result.output
+    assert boto3.client("cloudformation", region_name=REGION).list_stacks()["StackSummaries"] == []
+
+
+def test_preview_shows_the_change_set_and_changes_nothing(dist, aws):
+    result = deploy(dist, "--preview")
+    assert result.exit_code == 0, result.output
+    assert "change set to create stack sw-dev" in result.output
+    assert re.search(r"Add\s+LakeBucket\s+AWS::S3::Bucket", result.output)
+    assert "left for review" in result.output
+    assert boto3.client("kinesis", region_name=REGION).list_streams()["StreamNames"] == []
+
+
+def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
+    manifest = json.loads((dist / "manifest.json").read_text())
+    prefix = f"sw-dev/{manifest['build_id']}"
+    with _workarounds().placeholder_resources() as stood_in:
+        result = deploy(dist, "--yes", "--parameter", "Environment=test", "--parameter", "AlertEmail=ops@example.com")
+        assert result.exit_code == 0, result.output
+        assert "stack sw-dev: CREATE_COMPLETE" in result.output
+
+        # The build is in the artefact bucket under <stack>/<build id>/, with its hashes.
+        s3 = boto3.client("s3", region_name=REGION)
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["Contents"]}
+        assert keys == {f"{prefix}/{path}" for path in manifest["artifacts"]}
+        head = s3.head_object(Bucket=BUCKET, Key=f"{prefix}/{packaging.LAMBDA_ZIP}")
+        assert head["Metadata"]["sha256"] == manifest["artifacts"][packaging.LAMBDA_ZIP]["sha256"]
+
+        # What moto supports was created, with the stack's names and settings.
+        account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
+        lake = f"streamwatch-test-lake-{account}-{REGION}"
+        # (moto's AWS::S3::Bucket applies only BucketEncryption and Tags; versioning, lifecycle,
+        # public access block and logging are checked in tests/infra/test_templates.py.)
+        rule = s3.get_bucket_encryption(Bucket=lake)["ServerSideEncryptionConfiguration"]["Rules"][0]
+        assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {
+            BUCKET, lake, f"streamwatch-test-access-logs-{account}-{REGION}", f"streamwatch-test-query-results-{account}-{REGION}"}
+        stream = boto3.client("kinesis", region_name=REGION).describe_stream_summary(StreamName="streamwatch-test-events")
+        # (moto's AWS::Kinesis::Stream applies ShardCount, RetentionPeriodHours and Tags only.)
+        assert stream["StreamDescriptionSummary"]["RetentionPeriodHours"] == 24
+        topics = [t["TopicArn"] for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]]
+        assert any(t.endswith(":streamwatch-test-alerts") for t in topics)
+        functions = {f["FunctionName"]: f for f in boto3.client("lambda", region_name=REGION).list_functions()["Functions"]}
+        assert set(functions) == {"streamwatch-test-run-date", "streamwatch-test-load-statements", "streamwatch-test-data-quality"}
+        assert functions["streamwatch-test-load-statements"]["Handler"] == "load_statements.handler"
+        assert functions["streamwatch-test-load-statements"]["Environment"]["Variables"]["LAKE_URI"] == f"s3://{lake}"
+        machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
+        assert [m["name"] for m in machines] == ["streamwatch-test-daily-batch"]
+        groups = {g["logGroupName"]: g for g in boto3.client("logs", region_name=REGION).describe_log_groups()["logGroups"]}
+        assert groups["/aws/vendedlogs/states/streamwatch-test-daily-batch"]["retentionInDays"] == 90
+        rule_names = [r["Name"] for r in boto3.client("events", region_name=REGION).list_rules()["Rules"]]
+        assert len(rule_names) == 1
+        dashboards = boto3.client("cloudwatch", region_name=REGION).list_dashboards()["DashboardEntries"]
+        assert [d["DashboardName"] for d in dashboards] == ["streamwatch-test"]
+        roles = boto3.client("iam").list_roles()["Roles"]
+        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 8
+
+        # Unsupported types were only stood in for; every artefact they point at was uploaded.
+        jobs = stood_in["AWS::Glue::Job"]
+        assert len(jobs) == 4
+        for job in jobs:
+            script = job.properties["Command"]["ScriptLocation"]
+            bucket, key = script.removeprefix("s3://").split("/", 1)
+            assert bucket == BUCKET and key in keys, script
+        [flink] = stood_in["AWS::KinesisAnalyticsV2::Application"]
+        location = flink.properties["ApplicationConfiguration"]["ApplicationCodeConfiguration"]["CodeContent"]["S3ContentLocation"]
+        assert location["FileKey"] == f"{prefix}/{packaging.FLINK_ZIP}" and location["FileKey"] in keys
+
+        # Deploying the same build again uploads nothing. (CloudFormation then fails the change set
+        # with "didn't contain changes", reported as up to date - see the unit test below; moto
+        # instead completes an empty change set.)
+        again = deploy(dist, "--yes", "--parameter", "Environment=test")
+        assert again.exit_code == 0, again.output
+        assert f"uploaded 0 artefact(s) to s3://{BUCKET}/{prefix}/ ({len(manifest['artifacts'])} already there)" in again.output
+
+
+@pytest.fixture(scope="module")
+def next_dist(tmp_path_factory) -> Path:
+    """Another build (a different jar), as after a code change."""
+    jar = tmp_path_factory.mktemp("jar2") / packaging.JAR_NAME
+    with zipfile.ZipFile(jar, "w") as archive:
+        archive.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nBuild: 2\n")
+    out = tmp_path_factory.mktemp("deploy2") / "dist"
+    packaging.build(out, jar=jar)
+    return out
+
+
+def test_an_update_keeps_the_parameters_it_is_not_given(dist, next_dist, aws):
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    with _workarounds().placeholder_resources():
+        first = deploy(dist, "--yes", "--parameter", "Environment=test", "--parameter", "RawRetentionDays=30")
+        assert first.exit_code == 0, first.output
+        second = deploy(next_dist, "--yes", "--parameter", "RawRetentionDays=60")
+        assert second.exit_code == 0, second.output
+        assert "change set to update stack sw-dev" in second.output
+        assert "stack sw-dev: UPDATE_COMPLETE" in second.output
+        parameters = {p["ParameterKey"]: p["ParameterValue"] for p in cfn.describe_stacks(StackName="sw-dev")["Stacks"][0]["Parameters"]}
+    new_build = json.loads((next_dist / "manifest.json").read_text())["build_id"]
+    assert parameters["Environment"] == "test"  # not reverted to the template default
+    assert parameters["RawRetentionDays"] == "60"
+    assert parameters["ArtifactPrefix"] == f"sw-dev/{new_build}"
+
+
+class ChangeSetStub:
+    """describe_change_set answers as CloudFormation does for a template with nothing to change."""
+
+    def __init__(self):
+        self.deleted = []
+
+    def create_change_set(self, **kwargs):
+        self.created = kwargs
+
+    def describe_change_set(self, **kwargs):
+        return {"Status": "FAILED", "StatusReason": "The submitted information didn't contain changes. "
+                "Submit different information to create a change set."}
+
+
+def test_a_change_set_without_changes_is_reported_as_up_to_date():
+    from streamwatch.deploy import create_change_set
+
+    stub = ChangeSetStub()
+    status, changes = create_change_set(stub, "sw-dev", "https://b.s3.eu-west-1.amazonaws.com/t.yaml", [], "UPDATE",
+                                        "cs-1", poll_seconds=0, timeout_seconds=5, sleep=lambda s: None)
+    assert (status, changes) == ("EMPTY", [])
+    assert stub.created["Capabilities"] == ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+
+
+def test_a_failed_change_set_is_an_error_with_its_reason():
+    from streamwatch.deploy import DeployError, create_change_set
+
+    class Failing(ChangeSetStub):
+        def describe_change_set(self, **kwargs):
+            return {"Status": "FAILED", "StatusReason": "Template format error: Unresolved resource dependencies [X]"}
+
+    with pytest.raises(DeployError, match="Unresolved resource dependencies"):
+        create_change_set(Failing(), "sw-dev", "u", [], "UPDATE", "cs-1", poll_seconds=0, timeout_seconds=5, sleep=lambda s: None)
