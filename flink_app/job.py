@@ -100,8 +100,15 @@ def file_sink_options(config: JobConfig) -> dict[str, str]:
     }
 
 
-def plan(config: JobConfig) -> JobPlan:
-    """The ordered statements of the job for ``config``: source, views, sinks, then inserts."""
+SCAN_ONLY_VIEWS = ("event_fields", "parsed_events")
+
+
+def plan(config: JobConfig, scan_only: bool = False) -> JobPlan:
+    """The ordered statements of the job for ``config``: source, views, sinks, then inserts.
+
+    ``scan_only`` is the benchmark's baseline: the same source, parsing and validation, into a
+    blackhole sink.
+    """
     ddl = [
         render(
             "events_source",
@@ -119,6 +126,10 @@ def plan(config: JobConfig) -> JobPlan:
         "watch_cap_ms": config.watch_cap_ms,
         "session_gap_minutes": config.session_gap_minutes,
     }
+    if scan_only:
+        ddl.extend(render(view, **view_parameters) for view in SCAN_ONLY_VIEWS)
+        ddl.append(render("scan_sink"))
+        return JobPlan(ddl=tuple(ddl), inserts=(render("insert_scan"),))
     ddl.extend(render(view, **view_parameters) for view in VIEWS)
     sink_options = file_sink_options(config)
     ddl.extend(

@@ -54,3 +54,7 @@ def main() -> None:
     Example — the whole pipeline on this machine, no AWS account needed:
         streamwatch demo
     """
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 
 from flink_app.config import JobConfig
 from flink_app.job import create_table_environment, execute, plan
-from flink_app.runtime import connector_jar, prepare_local_jvm
+from flink_app.runtime import connector_jar, local_log_dir, prepare_local_jvm
 
 
 def free_port() -> int:
@@ -73,6 +73,10 @@ class RunningJob:
     def wait(self) -> None:
         self.table_result.wait()
 
+    def net_runtime_ms(self) -> int:
+        """Run time of a finished job, from Flink's job execution result."""
+        return int(self.job_client.get_job_execution_result().result().get_net_runtime())
+
     def stop_with_drain(self, savepoint_dir: Path) -> str:
         """Stop with a savepoint after advancing to the end of event time, so every window and
         session still open is emitted and the file sinks commit."""
@@ -82,13 +86,19 @@ class RunningJob:
         return str(location)
 
 
-def start_job(config: JobConfig, extra_settings: dict[str, str] | None = None) -> RunningJob:
+def start_job(config: JobConfig, extra_settings: dict[str, str] | None = None, scan_only: bool = False) -> RunningJob:
     """Prepare the local JVM, create the tables and submit the job; returns once it is submitted."""
     # apache-beam (a PyFlink dependency) warns about pkg_resources on import; nothing to act on.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     prepare_local_jvm(connector_jar())
     port = free_port()
+    # The default JobManager checkpoint storage caps state at 5 MiB; checkpoints of a real stream
+    # exceed that, and the file sinks only commit on completed checkpoints. (Managed Flink brings
+    # its own checkpoint storage, so this is for the local mini-cluster only.)
+    checkpoints = local_log_dir().parent / "checkpoints"
     settings = {
+        "state.checkpoint-storage": "filesystem",
+        "state.checkpoints.dir": "file://" + str(checkpoints),
         "rest.bind-address": "127.0.0.1",
         "rest.address": "127.0.0.1",
         "rest.bind-port": str(port),
@@ -96,7 +106,7 @@ def start_job(config: JobConfig, extra_settings: dict[str, str] | None = None) -
         **(extra_settings or {}),
     }
     table_env = create_table_environment(config, settings)
-    result = execute(table_env, plan(config))
+    result = execute(table_env, plan(config, scan_only=scan_only))
     return RunningJob(table_result=result, rest_url=f"http://127.0.0.1:{port}")
 
 

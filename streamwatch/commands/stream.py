@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -25,8 +26,11 @@ from flink_app.config import ConfigError
               help="Managed Flink property groups JSON (default: the committed local copy).")
 @click.option("--out-of-orderness-ms", type=int, help="Allowed out-of-orderness before an event is late.")
 @click.option("--parallelism", type=int, help="Job parallelism (default 1 for a file replay).")
+@click.option("--scan-only", is_flag=True, hidden=True, help="Benchmark baseline: parse into a blackhole sink.")
+@click.option("--report-json", type=click.Path(path_type=Path), hidden=True,
+              help="Write the job's net run time as JSON here (used by `streamwatch bench`).")
 def command(source_type, input_path, lake, stream_arn, endpoint, region, properties,
-            out_of_orderness_ms, parallelism) -> None:
+            out_of_orderness_ms, parallelism, scan_only, report_json) -> None:
     """Run the sessions and watch-time job on the local Flink mini-cluster.
 
     A file replay returns when every record is processed and every window and session is
@@ -58,8 +62,13 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
                 config = base.with_overrides(source_type="file", source_input_path=str(replay_file), **overrides)
                 click.echo(f"replaying {input_path} into {lake} ...", err=True)
                 started = time.monotonic()
-                start_job(config).wait()
-            click.echo(f"replay finished in {time.monotonic() - started:.1f} s; lake: {lake}", err=True)
+                job = start_job(config, scan_only=scan_only)
+                job.wait()
+                net_runtime_ms = job.net_runtime_ms()
+            if report_json is not None:
+                report_json.write_text(json.dumps({"net_runtime_ms": net_runtime_ms}))
+            click.echo(f"replay finished in {time.monotonic() - started:.1f} s "
+                       f"(job run time {net_runtime_ms / 1000:.1f} s); lake: {lake}", err=True)
             return
         if not stream_arn:
             raise click.UsageError("--source kinesis needs --stream-arn ARN")

@@ -10,7 +10,7 @@ from flink_app.sql_templates import SQL_DIR, render, sql_literal, statement_name
 
 
 def test_every_sql_file_is_used_once():
-    used = {"events_source", *VIEWS, *SINKS, *INSERTS}
+    used = {"events_source", *VIEWS, *SINKS, *INSERTS, "scan_sink", "insert_scan"}
     assert used == set(statement_names())
 
 
@@ -45,3 +45,10 @@ def test_sql_files_have_a_header_comment():
     for path in SQL_DIR.glob("*.sql"):
         assert path.read_text().startswith("-- "), path.name
     assert render("playback_events").startswith("-- ")
+
+
+def test_scan_only_plan_shares_source_and_parsing():
+    config = load_config(LOCAL_PROPERTIES)
+    full, scan = plan(config), plan(config, scan_only=True)
+    assert scan.ddl[:3] == full.ddl[:3]  # source, event_fields, parsed_events
+    assert len(scan.inserts) == 1 and "scan_sink" in scan.inserts[0]
