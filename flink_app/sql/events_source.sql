@@ -9,30 +9,30 @@ create temporary table events_source (
         case
             -- a calendar-valid local time: it formats back to itself (2026-02-30 does not)
             when date_format(
-                to_timestamp(regexp_extract(json_value(`record`, '$.event_ts'), '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1), 'yyyy-MM-dd''T''HH:mm:ss'),
+                to_timestamp(regexp_extract(json_field_values(`record`)['event_ts'], '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1), 'yyyy-MM-dd''T''HH:mm:ss'),
                 'yyyy-MM-dd''T''HH:mm:ss'
-            ) = regexp_extract(json_value(`record`, '$.event_ts'), '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1)
+            ) = regexp_extract(json_field_values(`record`)['event_ts'], '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1)
             then timestampadd(
                 minute,
                 -1 * (
                     case
-                        when regexp(json_value(`record`, '$.event_ts'), '(Z|z)$') then 0
+                        when regexp(json_field_values(`record`)['event_ts'], '(Z|z)$') then 0
                         else (
-                            cast(regexp_extract(json_value(`record`, '$.event_ts'), '([+-])[0-9]{2}:?[0-9]{2}$', 1) || '1' as int)
+                            cast(regexp_extract(json_field_values(`record`)['event_ts'], '([+-])[0-9]{2}:?[0-9]{2}$', 1) || '1' as int)
                             * (
-                                60 * cast(regexp_extract(json_value(`record`, '$.event_ts'), '[+-]([0-9]{2}):?[0-9]{2}$', 1) as int)
-                                + cast(regexp_extract(json_value(`record`, '$.event_ts'), '[+-][0-9]{2}:?([0-9]{2})$', 1) as int)
+                                60 * cast(regexp_extract(json_field_values(`record`)['event_ts'], '[+-]([0-9]{2}):?[0-9]{2}$', 1) as int)
+                                + cast(regexp_extract(json_field_values(`record`)['event_ts'], '[+-][0-9]{2}:?([0-9]{2})$', 1) as int)
                             )
                         )
                     end
                 ),
                 to_timestamp(
-                    regexp_extract(json_value(`record`, '$.event_ts'), '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1)
+                    regexp_extract(json_field_values(`record`)['event_ts'], '^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,9})?(Z|z|[+-][0-9]{2}:?[0-9]{2})$', 1)
                     || '.'
                     || rpad(
                         coalesce(
                             regexp_extract(
-                                json_value(`record`, '$.event_ts'),
+                                json_field_values(`record`)['event_ts'],
                                 '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.([0-9]{1,3})[0-9]*(Z|z|[+-][0-9]{2}:?[0-9]{2})$',
                                 1
                             ),

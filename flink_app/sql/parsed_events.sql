@@ -6,29 +6,28 @@ select
     `record`,
     received_at,
     event_time,
-    json_value(event_id_token, '$[0]') as event_id,
-    json_value(event_type_token, '$[0]') as event_type,
-    json_value(event_ts_token, '$[0]') as event_ts,
-    json_value(user_id_token, '$[0]') as user_id,
-    json_value(device_id_token, '$[0]') as device_id,
-    json_value(device_type_token, '$[0]') as device_type,
-    json_value(country_token, '$[0]') as country,
-    json_value(title_id_token, '$[0]') as title_id,
+    event_id_value as event_id,
+    event_type_value as event_type,
+    event_ts_value as event_ts,
+    user_id_value as user_id,
+    device_id_value as device_id,
+    device_type_value as device_type,
+    country_value as country,
+    title_id_value as title_id,
     case
         when regexp(position_ms_token, '^\[[0-9]{1,15}\]$')
-            then cast(json_value(position_ms_token, '$[0]') as bigint)
+            then cast(position_ms_value as bigint)
     end as position_ms,
-    json_value(search_query_token, '$[0]') as search_query,
-    json_value(app_version_token, '$[0]') as app_version,
+    search_query_value as search_query,
+    app_version_value as app_version,
     case
         when regexp(schema_version_token, '^\[[0-9]{1,9}\]$')
-            then cast(json_value(schema_version_token, '$[0]') as int)
+            then cast(schema_version_value as int)
     end as schema_version,
     case
         when char_length(`record`) > {{ max_record_chars }}
             then 'record longer than {{ max_record_chars }} characters'
-        when not is_json then 'not valid JSON'
-        when not is_object then 'not a JSON object'
+        when not is_object then case when `record` is json then 'not a JSON object' else 'not valid JSON' end
         when event_id_token is null then 'missing required field: event_id'
         when event_type_token is null then 'missing required field: event_type'
         when event_ts_token is null then 'missing required field: event_ts'
@@ -57,34 +56,34 @@ select
             then 'wrong type: search_query must be a string'
         when app_version_token is not null and not regexp(app_version_token, '^\["')
             then 'wrong type: app_version must be a string'
-        when char_length(json_value(event_id_token, '$[0]')) not between 1 and {{ max_id_chars }}
+        when char_length(event_id_value) not between 1 and {{ max_id_chars }}
             then 'event_id must have 1 to {{ max_id_chars }} characters'
-        when char_length(json_value(user_id_token, '$[0]')) not between 1 and {{ max_id_chars }}
+        when char_length(user_id_value) not between 1 and {{ max_id_chars }}
             then 'user_id must have 1 to {{ max_id_chars }} characters'
-        when char_length(json_value(device_id_token, '$[0]')) not between 1 and {{ max_id_chars }}
+        when char_length(device_id_value) not between 1 and {{ max_id_chars }}
             then 'device_id must have 1 to {{ max_id_chars }} characters'
-        when char_length(json_value(title_id_token, '$[0]')) not between 1 and {{ max_id_chars }}
+        when char_length(title_id_value) not between 1 and {{ max_id_chars }}
             then 'title_id must have 1 to {{ max_id_chars }} characters'
-        when char_length(json_value(app_version_token, '$[0]')) > {{ max_id_chars }}
+        when char_length(app_version_value) > {{ max_id_chars }}
             then 'app_version longer than {{ max_id_chars }} characters'
-        when char_length(json_value(search_query_token, '$[0]')) > {{ max_text_chars }}
+        when char_length(search_query_value) > {{ max_text_chars }}
             then 'search_query longer than {{ max_text_chars }} characters'
-        when json_value(event_type_token, '$[0]')
+        when event_type_value
             not in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop', 'search', 'browse')
-            then 'unknown event_type: ' || substring(json_value(event_type_token, '$[0]') from 1 for 64)
-        when json_value(device_type_token, '$[0]') not in ('tv', 'mobile', 'tablet', 'web', 'console')
-            then 'unknown device_type: ' || substring(json_value(device_type_token, '$[0]') from 1 for 64)
-        when not regexp(json_value(country_token, '$[0]'), '^[A-Z]{2}$')
+            then 'unknown event_type: ' || substring(event_type_value from 1 for 64)
+        when device_type_value not in ('tv', 'mobile', 'tablet', 'web', 'console')
+            then 'unknown device_type: ' || substring(device_type_value from 1 for 64)
+        when not regexp(country_value, '^[A-Z]{2}$')
             then 'country must be an ISO 3166-1 alpha-2 code'
         when event_time = timestamp '0001-01-01 00:00:00.000'
             then 'unparseable event_ts: expected ISO-8601 such as 2026-01-31T20:15:00.123Z'
-        when json_value(event_type_token, '$[0]') in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop')
+        when event_type_value in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop')
             and title_id_token is null
             then 'missing required field: title_id (playback event)'
-        when json_value(event_type_token, '$[0]') in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop')
+        when event_type_value in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop')
             and position_ms_token is null
             then 'missing required field: position_ms (playback event)'
-        when json_value(event_type_token, '$[0]') = 'search' and search_query_token is null
+        when event_type_value = 'search' and search_query_token is null
             then 'missing required field: search_query (search event)'
     end as reject_reason
 from event_fields

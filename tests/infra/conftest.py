@@ -77,10 +77,12 @@ def cfn_lint_result(template_paths) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def checkov_report() -> dict:
     """One checkov run over infra/cloudformation (JSON report; no network: --skip-download)."""
+    # The directory is given relative to the repository: with an absolute path under /tmp (where
+    # CI may clone), checkov 3.2's CKV_AWS_45 reports the Lambda environments as hard-coded secrets.
     completed = subprocess.run(
-        [_tool("checkov"), "-d", str(TEMPLATE_DIR), "--framework", "cloudformation", "--skip-download",
-         "--output", "json"],
-        capture_output=True, text=True, timeout=600,
+        [_tool("checkov"), "-d", str(TEMPLATE_DIR.relative_to(REPO_ROOT)), "--framework", "cloudformation",
+         "--skip-download", "--output", "json"],
+        capture_output=True, text=True, timeout=600, cwd=REPO_ROOT,
     )
     try:
         report = json.loads(completed.stdout)
