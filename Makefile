@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the project with its test tools
 
-$(JAR): flink_app/pom.xml
+$(JAR): flink_app/pom.xml $(shell find flink_app/src -name '*.java' 2>/dev/null)
 	mvn --batch-mode --quiet -f flink_app/pom.xml package
 	touch $@
 
