@@ -85,6 +85,8 @@ def source_options(config: JobConfig) -> dict[str, str]:
                 "aws.credentials.basic.secretkey": "testing",
                 "aws.trust.all.certificates": "true",
                 "scan.shard.getrecords.intervalmillis": "200",
+                # a local endpoint answers an occasional 500 under load; retry rather than fail
+                "scan.shard.getrecords.maxretries": "10",
                 "scan.shard.discovery.intervalmillis": "2000",
             }
         )

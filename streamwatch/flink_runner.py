@@ -52,24 +52,6 @@ class RunningJob:
         with urllib.request.urlopen(self.rest_url + path, timeout=10) as response:
             return json.loads(response.read())
 
-    def records_read(self) -> int | None:
-        """Records emitted by the source operator so far, or None before the metrics exist."""
-        try:
-            vertices = self._get(f"/jobs/{self.job_id}")["vertices"]
-        except OSError:
-            return None
-        source = next((v for v in vertices if v["name"].startswith("Source")), vertices[0])
-        try:
-            names = [m["id"] for m in self._get(f"/jobs/{self.job_id}/vertices/{source['id']}/subtasks/metrics")]
-        except OSError:
-            return None
-        wanted = [n for n in names if n.startswith("Source__") and n.endswith(".numRecordsOut")]
-        if not wanted:
-            return None
-        path = f"/jobs/{self.job_id}/vertices/{source['id']}/subtasks/metrics?get={','.join(wanted)}"
-        values = self._get(path)
-        return int(sum(float(v.get("sum", 0)) for v in values if v["id"] == wanted[0]))
-
     def wait(self) -> None:
         self.table_result.wait()
 
@@ -97,8 +79,8 @@ def start_job(config: JobConfig, extra_settings: dict[str, str] | None = None, s
     # its own checkpoint storage, so this is for the local mini-cluster only.)
     checkpoints = local_log_dir().parent / "checkpoints"
     settings = {
-        "state.checkpoint-storage": "filesystem",
-        "state.checkpoints.dir": "file://" + str(checkpoints),
+        "execution.checkpointing.storage": "filesystem",
+        "execution.checkpointing.dir": "file://" + str(checkpoints),
         "rest.bind-address": "127.0.0.1",
         "rest.address": "127.0.0.1",
         "rest.bind-port": str(port),

@@ -114,7 +114,8 @@ class LocalKinesis:
     def _launch(self) -> None:
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "--host", HOST, "--port", str(self.port)],
+            # one request at a time: see streamwatch/moto_server.py for the race this avoids
+            [sys.executable, "-m", "streamwatch.moto_server", HOST, str(self.port)],
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -28,8 +28,12 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
         streamwatch demo
         streamwatch demo --events 20000 --lake /tmp/demo-lake --stream-only
     """
+    import os
+
     from rich.console import Console
 
+    # gRPC (loaded with PyFlink) logs a fork notice when Spark starts its workers; not actionable.
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     from streamwatch.demo import DemoError, DemoSettings, run_stream_demo
     from streamwatch.summary import render
 
