@@ -16,7 +16,6 @@ from flink_app.sql_templates import render
 if TYPE_CHECKING:  # pragma: no cover - imported lazily so the CLI starts without a JVM
     from pyflink.table import TableEnvironment, TableResult
 
-ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m")
 
 # Views in dependency order; each file creates the view of the same name.
 VIEWS = (

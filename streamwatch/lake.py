@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m")
 
 
 @dataclass(frozen=True)
