@@ -1,17 +1,15 @@
-"""Running the Flink job on the local mini-cluster: submit, watch progress, stop with a drain.
+"""Running the Flink job on the local mini-cluster: submit, wait, stop with a drain.
 
-The job runs inside the JVM that PyFlink starts; its REST endpoint is bound to 127.0.0.1 on a free
-port so progress (records read by the source) can be polled the way the Flink UI does.
+The job runs inside the JVM that PyFlink starts; its REST endpoint (the Flink UI) is bound to
+127.0.0.1 on a free port.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import tempfile
 import time
-import urllib.request
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,10 +45,6 @@ class RunningJob:
     def status(self) -> str:
         """RUNNING, FINISHED, FAILED, ... (the name of Flink's JobStatus)."""
         return self.job_client.get_job_status().result().name
-
-    def _get(self, path: str):
-        with urllib.request.urlopen(self.rest_url + path, timeout=10) as response:
-            return json.loads(response.read())
 
     def wait(self) -> None:
         self.table_result.wait()
