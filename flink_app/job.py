@@ -16,7 +16,6 @@ from flink_app.sql_templates import render
 if TYPE_CHECKING:  # pragma: no cover - imported lazily so the CLI starts without a JVM
     from pyflink.table import TableEnvironment, TableResult
 
-
 # Views in dependency order; each file creates the view of the same name.
 VIEWS = (
     "event_fields",
@@ -50,12 +49,15 @@ class JobPlan:
     inserts: tuple[str, ...]
 
 
+def flink_uri(location: str) -> str:
+    """A location as Flink reads it: URIs (s3://…) kept, local paths made absolute ``file://``.
+    Flink's Path encodes the string itself, so it gets the plain path, not a percent-encoded URI."""
+    return location if "://" in location else "file://" + str(Path(location).resolve())
+
+
 def zone_uri(lake_root: str, zone: str) -> str:
-    """``<lake>/<zone>`` as a URI Flink understands (s3://… kept, local paths made absolute)."""
-    if "://" in lake_root:
-        return lake_root.rstrip("/") + "/" + zone
-    # Flink's Path encodes the string itself: hand it the plain path, not a percent-encoded URI.
-    return "file://" + str(Path(lake_root).resolve().joinpath(zone))
+    """``<lake>/<zone>`` as a URI Flink understands."""
+    return flink_uri(lake_root).rstrip("/") + "/" + zone
 
 
 def source_options(config: JobConfig) -> dict[str, str]:
@@ -64,7 +66,7 @@ def source_options(config: JobConfig) -> dict[str, str]:
     if source.type == "file":
         return {
             "connector": "filesystem",
-            "path": source.input_path if "://" in source.input_path else "file://" + str(Path(source.input_path).resolve()),
+            "path": flink_uri(source.input_path),
             "format": "raw",
         }
     options = {

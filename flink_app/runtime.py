@@ -55,7 +55,7 @@ def local_log_dir() -> Path:
     return Path(os.environ.get(LOG_DIR_ENV, ".streamwatch/logs")).resolve()
 
 
-def prepare_local_jvm(jar: Path, extra_jvm_options: tuple[str, ...] = ()) -> None:
+def prepare_local_jvm(jar: Path) -> None:
     """Put ``jar`` on the class path of the JVM PyFlink is about to start, set its options, and
     send its INFO log to a file (warnings still reach the console)."""
     log_dir = local_log_dir()
@@ -65,5 +65,5 @@ def prepare_local_jvm(jar: Path, extra_jvm_options: tuple[str, ...] = ()) -> Non
     os.environ["AWS_CBOR_DISABLE"] = "true"
     class_path = [str(jar)] + [p for p in os.environ.get("HADOOP_CLASSPATH", "").split(os.pathsep) if p]
     os.environ["HADOOP_CLASSPATH"] = os.pathsep.join(dict.fromkeys(class_path))
-    options = os.environ.get("JVM_ARGS", "").split() + list(LOCAL_JVM_OPTIONS) + list(extra_jvm_options)
+    options = os.environ.get("JVM_ARGS", "").split() + list(LOCAL_JVM_OPTIONS)
     os.environ["JVM_ARGS"] = " ".join(dict.fromkeys(options))

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from streamwatch.lake import Lake
+from streamwatch.lake import Lake, count_lines
 from streamwatch.summary import LakeSummary, summarize
 
 # Names a demo lake may contain; anything else means the directory is not ours to clear.
@@ -103,11 +103,15 @@ def run_stream_demo(settings: DemoSettings, console) -> DemoResult:
                 consumed = progress.add_task("records committed to raw/ + dlq/", total=report.sent)
                 deadline = time.monotonic() + settings.consume_timeout_s
                 store = Lake(lake)
+                counted: dict[Path, int] = {}  # a committed file never changes: count it once
                 while True:
                     status = job.status()
                     if status not in ("RUNNING", "CREATED", "INITIALIZING", "RESTARTING"):
                         raise DemoError(f"the Flink job is {status}; see the log in .streamwatch/logs")
-                    committed = store.count_lines("raw") + store.count_lines("dlq")
+                    for path in store.data_files("raw") + store.data_files("dlq"):
+                        if path not in counted:
+                            counted[path] = count_lines(path)
+                    committed = sum(counted.values())
                     progress.update(consumed, completed=committed)
                     if committed >= report.sent:
                         break

@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 from flink_app.config import JobConfig
 from flink_app.job import create_table_environment, execute, plan
 from flink_app.runtime import connector_jar, local_log_dir, prepare_local_jvm
+from warehouse.lake_files import LocalFiles
 
 
 def free_port() -> int:
@@ -103,10 +104,7 @@ def input_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise FileNotFoundError(f"replay input {path} does not exist")
-    files = sorted(
-        p for p in path.rglob("*")
-        if p.is_file() and not any(part.startswith(("_", ".")) for part in p.relative_to(path).parts)
-    )
+    files = [Path(file) for file in LocalFiles().data_files(str(path))]
     if not files:
         raise FileNotFoundError(f"replay input {path} holds no data files")
     return files

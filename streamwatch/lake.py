@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from warehouse.lake_files import LocalFiles
 
 
 @dataclass(frozen=True)
@@ -22,14 +23,7 @@ class Lake:
 
     def data_files(self, zone: str) -> list[Path]:
         """Committed data files of a zone, in path order."""
-        base = self.zone(zone)
-        if not base.exists():
-            return []
-        return sorted(
-            path
-            for path in base.rglob("*")
-            if path.is_file() and not any(part.startswith(("_", ".")) for part in path.relative_to(base).parts)
-        )
+        return [Path(path) for path in LocalFiles().data_files(str(self.zone(zone)))]
 
     def json_lines(self, zone: str) -> Iterator[dict]:
         for path in self.data_files(zone):
@@ -39,11 +33,7 @@ class Lake:
                         yield json.loads(line)
 
     def count_lines(self, zone: str) -> int:
-        total = 0
-        for path in self.data_files(zone):
-            with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
-        return total
+        return sum(count_lines(path) for path in self.data_files(zone))
 
     def table(self, zone: str):
         """A processed zone as a pyarrow Table, with dt and hr as string columns."""
@@ -61,3 +51,9 @@ class Lake:
     def rows(self, zone: str) -> list[dict]:
         table = self.table(zone)
         return [] if table is None else table.to_pylist()
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines of one JSON-lines file."""
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())

@@ -8,7 +8,6 @@ record as received, so duplicates = raw rows − distinct event_ids in raw.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,10 +29,6 @@ class LakeSummary:
     dlq_reasons: list[tuple[str, int]] = field(default_factory=list)
 
     @property
-    def valid(self) -> int:
-        return self.raw_rows
-
-    @property
     def accounted(self) -> int:
         return self.ontime_events + self.duplicates + self.dlq_rows + self.late_rows
 
@@ -44,12 +39,7 @@ class LakeSummary:
 
 def summarize(lake: Lake, records_in: int, top: int = 5) -> LakeSummary:
     """Count every zone of ``lake`` for a run that received ``records_in`` records."""
-    event_ids: Counter[str] = Counter()
-    for path in lake.data_files("raw"):
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    event_ids[json.loads(line)["event_id"]] += 1
+    event_ids = Counter(row["event_id"] for row in lake.json_lines("raw"))
     raw_rows = sum(event_ids.values())
     sessions = lake.rows("processed/sessions")
     windows = lake.rows("processed/title_watch_5m")
@@ -61,7 +51,7 @@ def summarize(lake: Lake, records_in: int, top: int = 5) -> LakeSummary:
         records_in=records_in,
         raw_rows=raw_rows,
         duplicates=raw_rows - len(event_ids),
-        dlq_rows=lake.count_lines("dlq"),
+        dlq_rows=sum(reasons.values()),
         late_rows=lake.count_lines("late"),
         ontime_events=sum(row["event_count"] for row in sessions),
         sessions=len(sessions),
