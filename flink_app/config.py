@@ -23,6 +23,7 @@ _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "lake": ("root",),
     "processing": (
         "watermark.out-of-orderness.ms",
+        "max-future-skew.ms",
         "dedup.state-ttl.ms",
         "source.idle-timeout.ms",
         "session.gap.minutes",
@@ -58,6 +59,7 @@ class JobConfig:
     source: SourceConfig
     lake_root: str
     watermark_out_of_orderness_ms: int = 5000
+    max_future_skew_ms: int = 900_000
     dedup_state_ttl_ms: int = 3_600_000
     source_idle_timeout_ms: int = 30_000
     session_gap_minutes: int = 30
@@ -119,6 +121,7 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         source=source,
         lake_root=_required(lake_map, "lake", "root", origin),
         watermark_out_of_orderness_ms=_integer(processing, "watermark.out-of-orderness.ms", defaults.watermark_out_of_orderness_ms, origin),
+        max_future_skew_ms=_integer(processing, "max-future-skew.ms", defaults.max_future_skew_ms, origin),
         dedup_state_ttl_ms=_integer(processing, "dedup.state-ttl.ms", defaults.dedup_state_ttl_ms, origin),
         source_idle_timeout_ms=_integer(processing, "source.idle-timeout.ms", defaults.source_idle_timeout_ms, origin),
         session_gap_minutes=_integer(processing, "session.gap.minutes", defaults.session_gap_minutes, origin),
@@ -188,6 +191,7 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
         raise ConfigError(f"{origin}: missing key 'root' in property group 'lake'")
     positive = {
         "watermark.out-of-orderness.ms": (config.watermark_out_of_orderness_ms, 0),
+        "max-future-skew.ms": (config.max_future_skew_ms, 0),
         "dedup.state-ttl.ms": (config.dedup_state_ttl_ms, 1),
         "source.idle-timeout.ms": (config.source_idle_timeout_ms, 0),
         "session.gap.minutes": (config.session_gap_minutes, 1),

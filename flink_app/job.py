@@ -1,7 +1,10 @@
-"""The streaming job: configuration in, Flink SQL statements out, one statement set executed.
+"""The streaming job: configuration in, a source and Flink SQL statements out, one statement set.
 
-``plan`` is pure (config -> ordered DDL and INSERT statements) so it can be inspected and tested
-without a JVM; ``create_table_environment`` and ``execute`` are the only parts that touch Flink.
+``plan`` is pure (config -> source options, ordered DDL and INSERT statements) so it can be
+inspected and tested without a JVM; ``create_environment`` and ``execute`` are the only parts that
+touch Flink. The source is the jar's ``io.streamwatch.flink.EventSource``: it reads Kinesis (or a
+JSONL replay), validates each record once, and gives event-time watermarks that only valid events
+move, per shard; everything after it is the SQL of ``flink_app/sql``.
 """
 
 from __future__ import annotations
@@ -14,17 +17,23 @@ from flink_app.config import JobConfig
 from flink_app.sql_templates import render
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily so the CLI starts without a JVM
-    from pyflink.table import TableEnvironment, TableResult
+    from pyflink.datastream import StreamExecutionEnvironment
+    from pyflink.table import StreamTableEnvironment, TableResult
 
+SOURCE_VIEW = "events_source"
+SOURCE_CLASS = "io.streamwatch.flink.EventSource"
+
+# The jar's SQL functions, registered before the views that call them.
+FUNCTIONS = ("function_watched_ms",)
 # Views in dependency order; each file creates the view of the same name.
 VIEWS = (
-    "event_fields",
-    "parsed_events",
     "unique_events",
     "ontime_events",
     "late_events",
     "watched_events",
     "playback_events",
+    "title_windows",
+    "title_window_times",
 )
 SINKS = {
     "raw_sink": "raw",
@@ -32,21 +41,30 @@ SINKS = {
     "late_sink": "late",
     "sessions_sink": "processed/sessions",
     "title_watch_5m_sink": "processed/title_watch_5m",
+    "stream_progress_sink": "processed/stream_progress",
 }
-INSERTS = ("insert_raw", "insert_dlq", "insert_late", "insert_sessions", "insert_title_watch_5m")
+INSERTS = ("insert_raw", "insert_dlq", "insert_late", "insert_sessions", "insert_title_watch_5m",
+           "insert_stream_progress")
 
-# Limits of the contract's validation (DESIGN §3); a Kinesis record is at most 1 MiB.
-MAX_RECORD_CHARS = 1_048_576
-MAX_ID_CHARS = 256
-MAX_TEXT_CHARS = 2048
+# What `streamwatch bench` runs besides the full job: the job's own source into a blackhole, and
+# Flink's built-in json format reading the same file into a blackhole (the baseline).
+VARIANTS = ("full", "parse-scan", "json-scan")
 
 
 @dataclasses.dataclass(frozen=True)
 class JobPlan:
-    """Everything the job executes, in order."""
+    """Everything the job executes, in order: the source (None for the json-scan baseline), then
+    DDL, then the INSERTs of one statement set."""
 
+    source_options: dict[str, str] | None
     ddl: tuple[str, ...]
     inserts: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class JobEnvironment:
+    stream_env: "StreamExecutionEnvironment"
+    table_env: "StreamTableEnvironment"
 
 
 def flink_uri(location: str) -> str:
@@ -61,36 +79,39 @@ def zone_uri(lake_root: str, zone: str) -> str:
 
 
 def source_options(config: JobConfig) -> dict[str, str]:
-    """Connector options of the events source for the configured source type."""
+    """Options of the jar's event source (see EventSource.java): the input, the event-time rules,
+    and for Kinesis the FlinkKinesisConsumer's own properties under ``kinesis.``."""
     source = config.source
-    if source.type == "file":
-        return {
-            "connector": "filesystem",
-            "path": flink_uri(source.input_path),
-            "format": "raw",
-        }
     options = {
-        "connector": "kinesis",
-        "stream": source.stream_name,
+        "source.type": source.type,
+        "watermark.out-of-orderness.ms": str(config.watermark_out_of_orderness_ms),
+        "max-future-skew.ms": str(config.max_future_skew_ms),
+        "source.idle-timeout.ms": str(config.source_idle_timeout_ms),
+    }
+    if source.type == "file":
+        options["input.path"] = flink_uri(source.input_path)
+        return options
+    options["stream.name"] = source.stream_name
+    consumer = {
         "aws.region": source.aws_region,
-        "scan.stream.initpos": source.initial_position,
-        "format": "raw",
+        "flink.stream.initpos": source.initial_position,
     }
     if source.aws_endpoint:
         # A local endpoint (moto) takes any static credentials; AWS uses the application's role.
-        options.update(
+        consumer.update(
             {
                 "aws.endpoint": source.aws_endpoint,
                 "aws.credentials.provider": "BASIC",
-                "aws.credentials.basic.accesskeyid": "testing",
-                "aws.credentials.basic.secretkey": "testing",
+                "aws.credentials.provider.basic.accesskeyid": "testing",
+                "aws.credentials.provider.basic.secretkey": "testing",
                 "aws.trust.all.certificates": "true",
-                "scan.shard.getrecords.intervalmillis": "200",
+                "flink.shard.getrecords.intervalmillis": "200",
                 # a local endpoint answers an occasional 500 under load; retry rather than fail
-                "scan.shard.getrecords.maxretries": "10",
-                "scan.shard.discovery.intervalmillis": "2000",
+                "flink.shard.getrecords.maxretries": "10",
+                "flink.shard.discovery.intervalmillis": "2000",
             }
         )
+    options.update({f"kinesis.{key}": value for key, value in consumer.items()})
     return options
 
 
@@ -103,46 +124,28 @@ def file_sink_options(config: JobConfig) -> dict[str, str]:
     }
 
 
-SCAN_ONLY_VIEWS = ("event_fields", "parsed_events")
-
-
-def plan(config: JobConfig, scan_only: bool = False) -> JobPlan:
-    """The ordered statements of the job for ``config``: source, views, sinks, then inserts.
-
-    ``scan_only`` is the benchmark's baseline: the same source, parsing and validation, into a
-    blackhole sink.
-    """
-    ddl = [
-        render("function_json_field_tokens"),
-        render("function_json_field_values"),
-        render(
-            "events_source",
-            connector_options=source_options(config),
-            # One millisecond more than the allowed out-of-orderness: an event exactly that far
-            # behind the newest one is still on time, one millisecond more is late (DESIGN §4).
-            watermark_delay_seconds=f"{(config.watermark_out_of_orderness_ms + 1) / 1000:.3f}",
-        )
-    ]
-    view_parameters = {
-        "skip_blank_records": config.source.type == "file",
-        "max_record_chars": MAX_RECORD_CHARS,
-        "max_id_chars": MAX_ID_CHARS,
-        "max_text_chars": MAX_TEXT_CHARS,
-        "watch_cap_ms": config.watch_cap_ms,
-        "session_gap_minutes": config.session_gap_minutes,
-    }
-    if scan_only:
-        ddl.extend(render(view, **view_parameters) for view in SCAN_ONLY_VIEWS)
-        ddl.append(render("scan_sink"))
-        return JobPlan(ddl=tuple(ddl), inserts=(render("insert_scan"),))
-    ddl.extend(render(view, **view_parameters) for view in VIEWS)
+def plan(config: JobConfig, variant: str = "full") -> JobPlan:
+    """The ordered statements of the job for ``config``; ``variant`` is one of VARIANTS."""
+    if variant == "json-scan":
+        if config.source.type != "file":
+            raise ValueError("the json-scan baseline reads a file: configure source.type 'file'")
+        ddl = (render("json_scan_source", path=flink_uri(config.source.input_path)), render("scan_sink"))
+        return JobPlan(source_options=None, ddl=ddl, inserts=(render("insert_json_scan"),))
+    if variant == "parse-scan":
+        return JobPlan(source_options=source_options(config), ddl=(render("scan_sink"),),
+                       inserts=(render("insert_scan"),))
+    if variant != "full":
+        raise ValueError(f"unknown job variant {variant!r}; expected one of {', '.join(VARIANTS)}")
+    view_parameters = {"watch_cap_ms": config.watch_cap_ms, "session_gap_minutes": config.session_gap_minutes}
     sink_options = file_sink_options(config)
+    ddl = [render(function) for function in FUNCTIONS]
+    ddl.extend(render(view, **view_parameters) for view in VIEWS)
     ddl.extend(
         render(sink, path=zone_uri(config.lake_root, zone), file_options=sink_options)
         for sink, zone in SINKS.items()
     )
     inserts = tuple(render(name, **view_parameters) for name in INSERTS)
-    return JobPlan(ddl=tuple(ddl), inserts=inserts)
+    return JobPlan(source_options=source_options(config), ddl=tuple(ddl), inserts=inserts)
 
 
 def flink_settings(config: JobConfig) -> dict[str, str]:
@@ -153,12 +156,13 @@ def flink_settings(config: JobConfig) -> dict[str, str]:
         "execution.checkpointing.interval": f"{config.checkpoint_interval_ms} ms",
         "execution.checkpointing.mode": "EXACTLY_ONCE",
         "table.exec.state.ttl": f"{config.dedup_state_ttl_ms} ms",
-        "table.exec.source.idle-timeout": f"{config.source_idle_timeout_ms} ms",
         "table.exec.sink.upsert-materialize": "NONE",
+        # SQL operators never hold on to an input row they did not copy: chained operators can
+        # pass rows on without copying each one (measured: about 2x on the full job, make bench).
+        "pipeline.object-reuse": "true",
         # Every INSERT reads the same views; without this the planner optimises each INSERT's tree
-        # on its own and inlines the parsing, validation and dedup into each of them (4x the
-        # parsing work, two dedup states). With it, a view used by several INSERTs is one shared
-        # block of the plan, computed once.
+        # on its own and repeats the shared steps (dedup, watched time) in each of them. With it, a
+        # view used by several INSERTs is one shared block of the plan, computed once.
         "table.optimizer.reuse-optimize-block-with-digest-enabled": "true",
     }
     if config.parallelism is not None:
@@ -166,19 +170,45 @@ def flink_settings(config: JobConfig) -> dict[str, str]:
     return settings
 
 
-def create_table_environment(config: JobConfig, extra_settings: dict[str, str] | None = None) -> "TableEnvironment":
-    """A streaming TableEnvironment configured for the job."""
-    from pyflink.table import EnvironmentSettings, TableEnvironment
+def create_environment(config: JobConfig, extra_settings: dict[str, str] | None = None) -> JobEnvironment:
+    """A streaming execution and table environment configured for the job."""
+    from pyflink.common import Configuration
+    from pyflink.datastream import StreamExecutionEnvironment
+    from pyflink.table import EnvironmentSettings, StreamTableEnvironment
 
-    table_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
-    configuration = table_env.get_config()
-    for key, value in {**flink_settings(config), **(extra_settings or {})}.items():
-        configuration.set(key, value)
-    return table_env
+    settings = {**flink_settings(config), **(extra_settings or {})}
+    configuration = Configuration()
+    for key, value in settings.items():
+        configuration.set_string(key, value)
+    stream_env = StreamExecutionEnvironment.get_execution_environment(configuration)
+    table_env = StreamTableEnvironment.create(stream_env, EnvironmentSettings.in_streaming_mode())
+    for key, value in settings.items():
+        table_env.get_config().set(key, value)
+    return JobEnvironment(stream_env=stream_env, table_env=table_env)
 
 
-def execute(table_env: "TableEnvironment", job_plan: JobPlan) -> "TableResult":
-    """Create the tables and views, then submit every INSERT as one job."""
+def register_source(environment: JobEnvironment, options: dict[str, str]) -> None:
+    """Create the ``events_source`` view from the jar's EventSource."""
+    from pyflink.java_gateway import get_gateway
+
+    gateway = get_gateway()
+    java_options = gateway.jvm.java.util.HashMap()
+    for key, value in options.items():
+        java_options.put(key, value)
+    source_class = gateway.jvm
+    for part in SOURCE_CLASS.split("."):
+        source_class = getattr(source_class, part)
+    source_class.createTemporaryView(
+        environment.table_env._j_tenv, environment.stream_env._j_stream_execution_environment, SOURCE_VIEW,
+        java_options,
+    )
+
+
+def execute(environment: JobEnvironment, job_plan: JobPlan) -> "TableResult":
+    """Register the source, create the views and sinks, then submit every INSERT as one job."""
+    if job_plan.source_options is not None:
+        register_source(environment, job_plan.source_options)
+    table_env = environment.table_env
     for statement in job_plan.ddl:
         table_env.execute_sql(statement)
     statement_set = table_env.create_statement_set()

@@ -17,7 +17,7 @@ if __package__ in (None, ""):  # run as a script: make the flink_app package imp
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flink_app.config import load_config  # noqa: E402
-from flink_app.job import create_table_environment, execute, plan  # noqa: E402
+from flink_app.job import create_environment, execute, plan  # noqa: E402
 from flink_app.runtime import connector_jar, on_managed_flink, prepare_local_jvm  # noqa: E402
 
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     managed = on_managed_flink()
     if not managed:
         prepare_local_jvm(connector_jar())
-    result = execute(create_table_environment(config), plan(config))
+    result = execute(create_environment(config), plan(config))
     if not managed:
         result.wait()
     return 0

@@ -63,6 +63,9 @@ def prepare_local_jvm(jar: Path) -> None:
     os.environ.setdefault("FLINK_LOG_DIR", str(log_dir))
     os.environ.setdefault("LOG4J_PROPERTIES", str(LOG_CONFIG))
     os.environ["AWS_CBOR_DISABLE"] = "true"
+    # The job has no Python functions: no need for PyFlink's loopback Python worker server, which
+    # would import Apache Beam (seconds) and open a gRPC port for nothing.
+    os.environ.setdefault("_python_worker_execution_mode", "process")
     class_path = [str(jar)] + [p for p in os.environ.get("HADOOP_CLASSPATH", "").split(os.pathsep) if p]
     os.environ["HADOOP_CLASSPATH"] = os.pathsep.join(dict.fromkeys(class_path))
     options = os.environ.get("JVM_ARGS", "").split() + list(LOCAL_JVM_OPTIONS)

@@ -1,33 +1,55 @@
-"""Replay throughput of the full job against a scan-only job on the same generated input.
+"""Replay throughput of the full job against the engine's own best on the same input, in one run.
 
-Each job runs in its own ``streamwatch stream`` process, so each has a JVM of its own whose peak
-resident memory (VmHWM, sampled while it runs) belongs to that job alone. Throughput is records
-over the job's net run time as Flink reports it (JVM start-up excluded).
+Three jobs read the same generated JSONL file, each in its own ``streamwatch stream`` process with
+a JVM of its own (so that its peak resident memory, sampled while it runs, is its alone):
+
+* ``json-scan`` — the baseline: Flink's built-in ``json`` format reading the file into a blackhole
+  (no validation, no DLQ): what the engine itself does fastest with this input;
+* ``parse-scan`` — the job's own source (one streaming validation pass per record, watermarks of
+  valid events) into a blackhole: what parsing and validating costs over the baseline;
+* ``full`` — the whole job: dedup, DLQ, late split, watched time, sessions, windows, progress,
+  JSON and Parquet sinks, committed exactly once.
+
+Throughput ratios are taken on whole-process time (JVM start, planning and the final commit
+included) and on Flink's net job run time. The figures are written as JSON for later use
+(``streamwatch plan`` reads the full job's records per second per core).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
+
+JOBS = ("json-scan", "parse-scan", "full")
+RESULTS = Path("bench-results") / "latest.json"
 
 
 @dataclass(frozen=True)
 class JobMeasure:
     name: str
+    parallelism: int
     records: int
     net_runtime_s: float
     wall_s: float
     jvm_peak_rss_bytes: int
+    vertices: list[dict] = field(default_factory=list)
 
     @property
     def records_per_second(self) -> float:
+        """Whole-process throughput."""
+        return self.records / self.wall_s
+
+    @property
+    def net_records_per_second(self) -> float:
         return self.records / self.net_runtime_s
 
 
@@ -60,38 +82,65 @@ def _peak_rss(process: psutil.Process) -> int:
     return peak
 
 
-def measure_job(name: str, input_path: Path, records: int, workdir: Path, scan_only: bool) -> JobMeasure:
-    report = workdir / f"{name}.json"
+def measure_job(name: str, input_path: Path, workdir: Path, parallelism: int = 1) -> JobMeasure:
+    label = name if parallelism == 1 else f"{name}-p{parallelism}"
+    report = workdir / f"{label}.json"
     command = [sys.executable, "-m", "streamwatch.cli", "stream", "--source", "file", "--input", str(input_path),
-               "--lake", str(workdir / f"{name}-lake"), "--report-json", str(report)]
-    if scan_only:
-        command.append("--scan-only")
+               "--lake", str(workdir / f"{label}-lake"), "--report-json", str(report), "--variant", name,
+               "--parallelism", str(parallelism)]
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "STREAMWATCH_LOG_DIR": str(workdir / f"{label}-logs")})
     watcher = psutil.Process(process.pid)
     peak = 0
-    while process.poll() is None:
-        peak = max(peak, _peak_rss(watcher))
-        time.sleep(0.5)
+    try:
+        while process.poll() is None:
+            peak = max(peak, _peak_rss(watcher))
+            time.sleep(0.5)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
     wall = time.monotonic() - started
     if process.returncode != 0:
-        raise RuntimeError(f"{name} job failed:\n{process.stderr.read().decode()[-3000:]}")
-    net = json.loads(report.read_text())["net_runtime_ms"] / 1000
-    return JobMeasure(name=name, records=records, net_runtime_s=net, wall_s=wall, jvm_peak_rss_bytes=peak)
+        raise RuntimeError(f"{label} job failed:\n{process.stderr.read().decode()[-3000:]}")
+    figures = json.loads(report.read_text())
+    return JobMeasure(name=label, parallelism=parallelism, records=figures["records_in"],
+                      net_runtime_s=figures["net_runtime_ms"] / 1000, wall_s=wall, jvm_peak_rss_bytes=peak,
+                      vertices=figures.get("vertices", []))
 
 
-def run_bench(events: int, seed: int, console, keep: Path | None = None) -> tuple[JobMeasure, JobMeasure]:
+def run_bench(events: int, seed: int, console, keep: Path | None = None,
+              parallelisms: tuple[int, ...] = (1,)) -> list[JobMeasure]:
+    """Generate the input, run every job (the full one at each parallelism), save the figures."""
+    import shutil
+
     workdir = Path(tempfile.mkdtemp(prefix="streamwatch-bench-")) if keep is None else keep
     workdir.mkdir(parents=True, exist_ok=True)
     input_path = workdir / "events.jsonl"
-    console.print(f"generating {events:,} events into {input_path} ...")
-    records = generate_input(input_path, events, seed)
-    console.print("running the scan-only job (source + parsing -> blackhole) ...")
-    scan = measure_job("scan-only", input_path, records, workdir, scan_only=True)
-    console.print("running the full job ...")
-    full = measure_job("full", input_path, records, workdir, scan_only=False)
-    if keep is None:
-        import shutil
+    try:
+        console.print(f"generating {events:,} events into {input_path} ...")
+        generate_input(input_path, events, seed)
+        measures = []
+        for name in JOBS:
+            for parallelism in (parallelisms if name == "full" else (1,)):
+                console.print(f"running {name} (parallelism {parallelism}) ...")
+                measures.append(measure_job(name, input_path, workdir, parallelism))
+    finally:
+        if keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    save(measures)
+    return measures
 
-        shutil.rmtree(workdir, ignore_errors=True)
-    return full, scan
+
+def save(measures: list[JobMeasure], path: Path = RESULTS) -> Path:
+    """The figures of this run as JSON, with the machine they were taken on."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "jobs": [{**asdict(m), "records_per_second": m.records_per_second,
+                  "net_records_per_second": m.net_records_per_second} for m in measures],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -8,17 +8,17 @@ is flushed and committed. What the lake holds is then counted zone by zone and c
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from streamwatch.lake import Lake, count_lines
+from streamwatch.lake_state import STATE_DIR
 from streamwatch.summary import LakeSummary, summarize
 
 # Names a demo lake may contain; anything else means the directory is not ours to clear.
 LAKE_ENTRIES = {"raw", "processed", "curated", "dlq", "late", "reference", "warehouse.duckdb",
-                "warehouse.duckdb.wal", "report.html"}
+                "warehouse.duckdb.wal", "report.html", "_flink"}
 
 
 class DemoError(RuntimeError):
@@ -46,7 +46,8 @@ class DemoSettings:
 
 
 def prepare_lake(lake: Path) -> None:
-    """Empty a previous demo lake; refuse to touch a directory that holds anything else."""
+    """Empty a previous demo lake (but the run state in _flink, whose lock this run holds);
+    refuse to touch a directory that holds anything else."""
     if not lake.exists():
         lake.mkdir(parents=True)
         return
@@ -54,11 +55,29 @@ def prepare_lake(lake: Path) -> None:
     if foreign:
         raise DemoError(f"{lake} holds {', '.join(foreign)}, which the demo did not write; choose another --lake")
     for entry in lake.iterdir():
+        if entry.name == STATE_DIR:
+            continue
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
 def run_stream_demo(settings: DemoSettings, console) -> DemoResult:
     """Produce, stream and drain; the result's ``summary.adds_up`` tells the verdict."""
+    from streamwatch.lake_state import LakeState
+
+    lake = settings.lake
+    lake.mkdir(parents=True, exist_ok=True)
+    state = LakeState(lake)
+    state.lock()  # before emptying: never clear a lake another run is writing
+    try:
+        prepare_lake(lake)
+        state.forget_restore_points()
+        state.clear_drained()
+        return _stream_into(lake, state, settings, console)
+    finally:
+        state.unlock()
+
+
+def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResult:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flink_app.config import load_config
@@ -69,8 +88,6 @@ def run_stream_demo(settings: DemoSettings, console) -> DemoResult:
     from streamwatch.flink_runner import start_job
     from streamwatch.local_kinesis import LocalKinesis
 
-    lake = settings.lake
-    prepare_lake(lake)
     catalog = build_catalog(settings.seed)
     write_dim_title(catalog, lake / "reference" / "dim_title.jsonl")
     faults = FaultConfig(duplicates=settings.duplicates, out_of_order_ms=settings.out_of_order_ms,
@@ -84,7 +101,7 @@ def run_stream_demo(settings: DemoSettings, console) -> DemoResult:
             checkpoint_interval_ms=settings.checkpoint_interval_ms,
         )
         console.print("starting the Flink job on the local mini-cluster ...")
-        job = start_job(config)
+        job = start_job(config, state=state)
         console.print(f"job {job.job_id} running (Flink UI {job.rest_url})")
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -122,12 +139,10 @@ def run_stream_demo(settings: DemoSettings, console) -> DemoResult:
             console.print(f"sent {report.sent:,} records at {report.records_per_second:,.0f}/s "
                           f"({ledger.duplicates} redeliveries, {ledger.late} late, {ledger.malformed} malformed injected)")
             console.print("stopping the job with a drain: flushing open sessions and windows ...")
-            with tempfile.TemporaryDirectory(prefix="streamwatch-savepoint-") as savepoints:
-                job.stop_with_drain(Path(savepoints))
+            job.stop_with_savepoint(state.savepoints, drain=True)
+            state.mark_drained()
+            state.mark_end_of_input("drained")
         except BaseException:
-            try:
-                job.job_client.cancel().result()
-            except Exception:  # the job may already be gone; the original error matters
-                pass
+            job.cancel()
             raise
     return DemoResult(summary=summarize(Lake(lake), records_in=report.sent), ledger=ledger, report=report)

@@ -91,6 +91,11 @@ def render(summary: LakeSummary, console) -> None:
         console.print(titles)
     if summary.dlq_reasons:
         console.print("DLQ reasons: " + ", ".join(f"{reason} ({n})" for reason, n in summary.dlq_reasons))
+    render_check(summary, console)
+
+
+def render_check(summary: LakeSummary, console) -> None:
+    """The accounting line of DESIGN §5."""
     verdict = "[green]adds up[/green]" if summary.adds_up else "[red]DOES NOT ADD UP[/red]"
     console.print(
         f"check: {summary.records_in:,} in = {summary.ontime_events:,} on-time + {summary.duplicates:,} duplicates"

@@ -1,5 +1,5 @@
--- dlq/: every rejected record with the first reason it breaks the contract, partitioned by the
--- time it was received. Source: parsed_events.
+-- dlq/: every rejected record exactly as received, with the first rule of the contract it breaks,
+-- partitioned by the time it was received. Source: events_source.
 insert into dlq_sink
 select
     `record` as `raw`,
@@ -7,5 +7,5 @@ select
     date_format(received_at, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''') as received_at,
     date_format(received_at, 'yyyy-MM-dd') as dt,
     date_format(received_at, 'HH') as hr
-from parsed_events
+from events_source
 where reject_reason is not null

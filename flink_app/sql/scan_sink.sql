@@ -1,6 +1,10 @@
--- Benchmark only: a sink that discards every row, for the scan-only job (same source and parsing
--- as the full job, nothing downstream) that `streamwatch bench` compares the full job against.
+-- Benchmark only: a sink that discards every row, for the scan jobs `streamwatch bench` compares
+-- the full job against (the job's own source, or Flink's json format, and nothing downstream).
 create temporary table scan_sink (
+    `record` string,
+    received_at timestamp(3),
+    event_time timestamp(3),
+    reject_reason string,
     event_id string,
     event_type string,
     event_ts string,
@@ -12,9 +16,7 @@ create temporary table scan_sink (
     position_ms bigint,
     search_query string,
     app_version string,
-    schema_version int,
-    event_time timestamp(3),
-    reject_reason string
+    schema_version int
 ) with (
     'connector' = 'blackhole'
 )

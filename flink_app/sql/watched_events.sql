@@ -1,29 +1,18 @@
 -- watched_ms of each on-time event (DESIGN §4): the time since the key's previous event when that
--- event was play, resume, heartbeat or seek on the same title, capped at the configured maximum.
--- One row per on-time unique event, in event-time order per (user_id, device_id).
+-- event was play, resume, heartbeat or seek on the same title and at most the session gap ago,
+-- capped at the configured maximum (the jar's watched_ms aggregate). The ROWS frame takes a key's
+-- events with the same event_ts one by one, in arrival order. One row per on-time unique event,
+-- in event-time order per (user_id, device_id). Source: ontime_events.
 create temporary view watched_events as
-with previous_event as (
-    select
-        *,
-        lag(event_type) over key_in_time as prev_event_type,
-        lag(title_id) over key_in_time as prev_title_id,
-        lag(event_time) over key_in_time as prev_event_time
-    from ontime_events
-    window key_in_time as (partition by user_id, device_id order by event_time)
-)
-
 select
-    event_time, event_id, event_type, user_id, device_id, device_type, country, title_id,
-    case
-        when prev_event_type in ('play', 'resume', 'heartbeat', 'seek')
-            and title_id is not null
-            and title_id = prev_title_id
-            then least(
-                -- milliseconds between the two events: whole seconds, then the millisecond remainder
-                cast(timestampdiff(second, prev_event_time, event_time) as bigint) * 1000
-                + mod(extract(millisecond from event_time) - extract(millisecond from prev_event_time) + 1000, 1000),
-                {{ watch_cap_ms }}
-            )
-        else 0
-    end as watched_ms
-from previous_event
+    event_time, event_type, user_id, device_id, device_type, country, title_id,
+    watched_ms(
+        event_type, title_id, event_time,
+        cast({{ session_gap_minutes * 60000 }} as bigint), cast({{ watch_cap_ms }} as bigint)
+    ) over key_in_time as watched_ms
+from ontime_events
+window key_in_time as (
+    partition by user_id, device_id
+    order by event_time
+    rows between unbounded preceding and current row
+)

@@ -1,7 +1,7 @@
 """Generated playback streams that sit on the edges of DESIGN §4, for the replay-vs-reference test.
 
-Independent of the producer package: gaps of exactly 30:00.000, 29:59.999 and 30:00.001, gaps over
-the watch cap, title switches, search/browse in between, timestamps with offsets other than Z and
+Independent of the producer package: events of one key in the same millisecond, gaps of exactly
+30:00.000, 29:59.999 and 30:00.001, gaps over the watch cap, title switches, search/browse in between, timestamps with offsets other than Z and
 with 0-9 fractional digits, redeliveries, bounded out-of-order arrival and far-late events.
 """
 
@@ -12,7 +12,7 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
-GAPS_MS = [1, 999, 15_000, 60_000, 60_000, 60_000, 119_999, 120_000, 120_001, 300_000,
+GAPS_MS = [0, 1, 999, 15_000, 60_000, 60_000, 60_000, 119_999, 120_000, 120_001, 300_000,
            1_799_999, 1_800_000, 1_800_001, 3_600_000]
 OFFSETS = [timedelta(0), timedelta(hours=5, minutes=30), timedelta(hours=-8), timedelta(hours=1)]
 PLAYBACK_AFTER = {"play": ["heartbeat", "pause", "seek", "stop"], "heartbeat": ["heartbeat", "heartbeat", "pause", "seek", "stop"],

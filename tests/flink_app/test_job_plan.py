@@ -1,40 +1,52 @@
-"""The job's plan is pure: config in, rendered statements out, nothing left unfilled."""
+"""The job's plan is pure: config in, source options and rendered statements out, nothing unfilled."""
 
 from __future__ import annotations
 
-import re
+import pytest
 
 from flink_app.config import LOCAL_PROPERTIES, load_config
-from flink_app.job import INSERTS, SINKS, VIEWS, plan, source_options
+from flink_app.job import FUNCTIONS, INSERTS, SINKS, VIEWS, plan, source_options
 from flink_app.sql_templates import SQL_DIR, render, sql_literal, statement_names
 
+BENCH_ONLY = {"scan_sink", "insert_scan", "json_scan_source", "insert_json_scan"}
 
-def test_every_sql_file_is_used_once():
-    used = {"function_json_field_tokens", "function_json_field_values", "events_source", *VIEWS, *SINKS, *INSERTS, "scan_sink", "insert_scan"}
+
+def test_every_sql_file_is_used():
+    used = {*FUNCTIONS, *VIEWS, *SINKS, *INSERTS, *BENCH_ONLY}
     assert used == set(statement_names())
 
 
 def test_plan_renders_every_statement_without_placeholders(tmp_path):
     config = load_config(LOCAL_PROPERTIES).with_overrides(lake_root=str(tmp_path / "it's a lake"))
     job_plan = plan(config)
-    assert len(job_plan.ddl) == 3 + len(VIEWS) + len(SINKS) and len(job_plan.inserts) == len(INSERTS)
+    assert len(job_plan.ddl) == len(FUNCTIONS) + len(VIEWS) + len(SINKS) and len(job_plan.inserts) == len(INSERTS)
     for statement in job_plan.ddl + job_plan.inserts:
         assert "{{" not in statement and "{%" not in statement
     # a quote in a path is escaped, not able to end the literal
     assert any("it''s a lake/raw" in s for s in job_plan.ddl)
 
 
-def test_watermark_is_one_millisecond_past_the_allowed_out_of_orderness():
-    config = load_config(LOCAL_PROPERTIES).with_overrides(watermark_out_of_orderness_ms=2500)
-    source = plan(config).ddl[2]
-    assert re.search(r"watermark for event_time as event_time - interval '2\.501' second", source)
+def test_source_gets_the_event_time_rules():
+    config = load_config(LOCAL_PROPERTIES).with_overrides(watermark_out_of_orderness_ms=2500, max_future_skew_ms=60_000)
+    options = plan(config).source_options
+    assert options["watermark.out-of-orderness.ms"] == "2500" and options["max-future-skew.ms"] == "60000"
+    assert options["source.idle-timeout.ms"] == str(config.source_idle_timeout_ms)
 
 
 def test_kinesis_source_reads_the_stream_named_in_the_arn():
     config = load_config(LOCAL_PROPERTIES).with_overrides(source_aws_endpoint="http://127.0.0.1:1")
     options = source_options(config)
-    assert options["stream"] == "streamwatch-events" and options["aws.endpoint"] == "http://127.0.0.1:1"
-    assert "aws.endpoint" not in source_options(load_config(LOCAL_PROPERTIES))
+    assert options["stream.name"] == "streamwatch-events" and options["kinesis.aws.endpoint"] == "http://127.0.0.1:1"
+    assert options["kinesis.flink.stream.initpos"] == "TRIM_HORIZON"
+    assert "kinesis.aws.endpoint" not in source_options(load_config(LOCAL_PROPERTIES))
+    assert "kinesis.aws.credentials.provider" not in source_options(load_config(LOCAL_PROPERTIES))
+
+
+def test_watched_ms_gets_the_gap_and_the_cap():
+    config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watch_cap_ms=90_000)
+    watched = next(s for s in plan(config).ddl if "create temporary view watched_events" in s)
+    assert "cast(1200000 as bigint), cast(90000 as bigint)" in watched
+    assert "rows between unbounded preceding and current row" in watched
 
 
 def test_sql_literal_escapes_quotes():
@@ -47,8 +59,10 @@ def test_sql_files_have_a_header_comment():
     assert render("playback_events").startswith("-- ")
 
 
-def test_scan_only_plan_shares_source_and_parsing():
-    config = load_config(LOCAL_PROPERTIES)
-    full, scan = plan(config), plan(config, scan_only=True)
-    assert scan.ddl[:5] == full.ddl[:5]  # functions, source, event_fields, parsed_events
-    assert len(scan.inserts) == 1 and "scan_sink" in scan.inserts[0]
+def test_bench_variants(tmp_path):
+    config = load_config(LOCAL_PROPERTIES).with_overrides(source_type="file", source_input_path=str(tmp_path / "in.jsonl"))
+    parse_scan, json_scan = plan(config, "parse-scan"), plan(config, "json-scan")
+    assert parse_scan.source_options == plan(config).source_options and "scan_sink" in parse_scan.inserts[0]
+    assert json_scan.source_options is None and "'format' = 'json'" in json_scan.ddl[0]
+    with pytest.raises(ValueError, match="unknown job variant"):
+        plan(config, "fastest")

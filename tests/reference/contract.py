@@ -50,8 +50,18 @@ def parse_ts(text: str) -> datetime | None:
     return local - offset
 
 
-def is_reject(record: str) -> bool:
-    """True when the record breaks the event contract of DESIGN §3."""
+def is_reject(record: str, received_at: datetime | None = None, max_future_skew_ms: int = 900_000) -> bool:
+    """True when the record breaks the event contract of DESIGN §3; with ``received_at`` (naive
+    UTC), also when its event_ts is more than the max future skew ahead of that arrival."""
+    if _breaks_contract(record):
+        return True
+    if received_at is None:
+        return False
+    stamp = parse_ts(json.loads(record)["event_ts"])
+    return stamp - received_at > timedelta(milliseconds=max_future_skew_ms)
+
+
+def _breaks_contract(record: str) -> bool:
     if len(record) > MAX_RECORD_CHARS:
         return True
     try:
@@ -104,18 +114,18 @@ class Outcome:
 
 
 def evaluate(records: list[str], out_of_orderness_ms: int = 5000, gap_ms: int = 1_800_000,
-             cap_ms: int = 120_000) -> Outcome:
-    """Apply DESIGN §3-§5 to records in arrival order."""
+             cap_ms: int = 120_000, received_at: datetime | None = None,
+             max_future_skew_ms: int = 900_000) -> Outcome:
+    """Apply DESIGN §3-§5 to records in arrival order, all received at ``received_at`` (naive
+    UTC; default: now, as a replay receives them)."""
+    received_at = received_at or datetime.now(timezone.utc).replace(tzinfo=None)
     outcome = Outcome(records_in=len(records))
     seen_ids: set[str] = set()
     max_seen: datetime | None = None
     for arrival, record in enumerate(records):
-        if is_reject(record):
+        if is_reject(record, received_at, max_future_skew_ms):
+            # Only valid events move the watermark (DESIGN §4).
             outcome.rejected += 1
-            # The watermark follows every record whose event_ts parses, valid or not.
-            stamp = _event_ts_of(record)
-            if stamp is not None and (max_seen is None or stamp > max_seen):
-                max_seen = stamp
             continue
         event = json.loads(record)
         event_time = parse_ts(event["event_ts"])
@@ -130,16 +140,6 @@ def evaluate(records: list[str], out_of_orderness_ms: int = 5000, gap_ms: int = 
             max_seen = event_time
     _metrics(outcome, gap_ms, cap_ms)
     return outcome
-
-
-def _event_ts_of(record: str) -> datetime | None:
-    try:
-        event = json.loads(record)
-    except ValueError:
-        return None
-    if not isinstance(event, dict) or not isinstance(event.get("event_ts"), str):
-        return None
-    return parse_ts(event["event_ts"])
 
 
 def _ms(delta: timedelta) -> int:
@@ -157,7 +157,8 @@ def _metrics(outcome: Outcome, gap_ms: int, cap_ms: int) -> None:
         for event in events:
             watched = 0
             if (previous is not None and previous["event_type"] in CREDITING
-                    and event.get("title_id") is not None and event.get("title_id") == previous.get("title_id")):
+                    and event.get("title_id") is not None and event.get("title_id") == previous.get("title_id")
+                    and _ms(event["_time"] - previous["_time"]) <= gap_ms):
                 watched = min(_ms(event["_time"] - previous["_time"]), cap_ms)
             event["_watched_ms"] = watched
             if current and _ms(event["_time"] - current[-1]["_time"]) > gap_ms:

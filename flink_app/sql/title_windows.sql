@@ -1,0 +1,14 @@
+-- One row per (5-minute tumbling window, title_id) with at least one on-time playback event
+-- (DESIGN §5), with window_time kept so later windows can cascade on it. Emitted when the
+-- watermark passes window_end. Source: playback_events.
+create temporary view title_windows as
+select
+    window_start,
+    window_end,
+    window_time,
+    title_id,
+    count(*) filter (where event_type = 'play') as play_starts,
+    count(distinct user_id) as unique_viewers,
+    sum(watched_ms) as watch_time_ms
+from table(tumble(table playback_events, descriptor(event_time), interval '5' minute))
+group by window_start, window_end, window_time, title_id

@@ -1,0 +1,100 @@
+package io.streamwatch.flink.event;
+
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * The row every source record becomes, in Flink's internal format (no conversion on the way into
+ * the Table API). Column names are what {@code flink_app/sql/*.sql} reads from {@code events_source}.
+ *
+ * <pre>
+ * record         STRING        the record as received (line breaks flattened for a valid event)
+ * received_at    TIMESTAMP(3)  arrival time, UTC (Kinesis: the record's approximate arrival time)
+ * event_time     TIMESTAMP(3)  event_ts in UTC; NULL when the record is rejected
+ * reject_reason  STRING        NULL for a valid event, else the first contract rule it breaks
+ * event_id … schema_version    the contract fields of a valid event (NULL when rejected)
+ * </pre>
+ */
+public final class EventRows {
+
+    public static final int RECORD = 0;
+    public static final int RECEIVED_AT = 1;
+    public static final int EVENT_TIME = 2;
+    public static final int REJECT_REASON = 3;
+
+    public static final DataType DATA_TYPE =
+            DataTypes.ROW(
+                    DataTypes.FIELD("record", DataTypes.STRING().notNull()),
+                    DataTypes.FIELD("received_at", DataTypes.TIMESTAMP(3).notNull()),
+                    DataTypes.FIELD("event_time", DataTypes.TIMESTAMP(3)),
+                    DataTypes.FIELD("reject_reason", DataTypes.STRING()),
+                    DataTypes.FIELD("event_id", DataTypes.STRING()),
+                    DataTypes.FIELD("event_type", DataTypes.STRING()),
+                    DataTypes.FIELD("event_ts", DataTypes.STRING()),
+                    DataTypes.FIELD("user_id", DataTypes.STRING()),
+                    DataTypes.FIELD("device_id", DataTypes.STRING()),
+                    DataTypes.FIELD("device_type", DataTypes.STRING()),
+                    DataTypes.FIELD("country", DataTypes.STRING()),
+                    DataTypes.FIELD("title_id", DataTypes.STRING()),
+                    DataTypes.FIELD("position_ms", DataTypes.BIGINT()),
+                    DataTypes.FIELD("search_query", DataTypes.STRING()),
+                    DataTypes.FIELD("app_version", DataTypes.STRING()),
+                    DataTypes.FIELD("schema_version", DataTypes.INT()));
+
+    public static final RowType ROW_TYPE = (RowType) DATA_TYPE.getLogicalType();
+
+    private EventRows() {}
+
+    public static InternalTypeInfo<RowData> typeInfo() {
+        return InternalTypeInfo.of(ROW_TYPE);
+    }
+
+    /**
+     * The table schema of the stream: its physical columns, {@code proc_time} (arrival order, for
+     * "first arrival wins") and {@code event_time} as the event-time attribute whose watermarks
+     * come from the source itself (per shard on Kinesis, valid events only).
+     */
+    public static Schema schema() {
+        return Schema.newBuilder()
+                .fromRowDataType(DATA_TYPE)
+                .columnByExpression("proc_time", "PROCTIME()")
+                .watermark("event_time", "SOURCE_WATERMARK()")
+                .build();
+    }
+
+    public static RowData toRow(EventRecord event) {
+        GenericRowData row = new GenericRowData(16);
+        row.setField(RECORD, StringData.fromString(event.record));
+        row.setField(RECEIVED_AT, TimestampData.fromEpochMillis(event.receivedAtMillis));
+        if (!event.isValid()) {
+            row.setField(REJECT_REASON, StringData.fromString(event.rejectReason));
+            return row;
+        }
+        row.setField(EVENT_TIME, TimestampData.fromEpochMillis(event.eventTimeMillis));
+        row.setField(4, StringData.fromString(event.eventId));
+        row.setField(5, StringData.fromString(event.eventType));
+        row.setField(6, StringData.fromString(event.eventTs));
+        row.setField(7, StringData.fromString(event.userId));
+        row.setField(8, StringData.fromString(event.deviceId));
+        row.setField(9, StringData.fromString(event.deviceType));
+        row.setField(10, StringData.fromString(event.country));
+        row.setField(11, StringData.fromString(event.titleId));
+        row.setField(12, event.positionMs);
+        row.setField(13, StringData.fromString(event.searchQuery));
+        row.setField(14, StringData.fromString(event.appVersion));
+        row.setField(15, event.schemaVersion);
+        return row;
+    }
+
+    /** Event time of a row, or {@link Long#MIN_VALUE} for a rejected record. */
+    public static long eventTimeMillis(RowData row) {
+        return row.isNullAt(EVENT_TIME) ? Long.MIN_VALUE : row.getTimestamp(EVENT_TIME, 3).getMillisecond();
+    }
+}
