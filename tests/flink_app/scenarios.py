@@ -42,7 +42,8 @@ def format_ts(moment: datetime, rng: random.Random) -> str:
     return base + fraction + zone
 
 
-def key_events(rng: random.Random, user: str, device: str, device_type: str, start: datetime, count: int) -> list[tuple[datetime, dict]]:
+def key_events(rng: random.Random, user: str, device: str, device_type: str, start: datetime, count: int,
+               gaps_ms: list[int] = GAPS_MS) -> list[tuple[datetime, dict]]:
     titles = [f"title-{i:03d}" for i in range(12)]
     moment = start
     event_type = "browse"
@@ -64,13 +65,15 @@ def key_events(rng: random.Random, user: str, device: str, device_type: str, sta
         if rng.random() < 0.3:
             event["app_version"] = "7.1.0"
         out.append((moment, event))
-        moment += timedelta(milliseconds=rng.choice(GAPS_MS) + rng.randint(0, 3) * rng.choice([0, 0, 1]))
+        moment += timedelta(milliseconds=rng.choice(gaps_ms) + rng.randint(0, 3) * rng.choice([0, 0, 1]))
     return out
 
 
 def generate(seed: int = 7, keys: int = 24, events_per_key: int = 60, duplicates: float = 0.03,
-             late: int = 6, max_disorder_ms: int = 4000) -> list[str]:
-    """Records (JSON text) in arrival order."""
+             late: int = 6, max_disorder_ms: int = 4000, same_ms_ties: bool = True) -> list[str]:
+    """Records (JSON text) in arrival order. Without ``same_ms_ties`` no two events of a key share
+    a millisecond (their order would depend on how a parallel job's exchanges interleave)."""
+    gaps_ms = GAPS_MS if same_ms_ties else [gap for gap in GAPS_MS if gap > 0]
     rng = random.Random(seed)
     start = datetime(2026, 11, 20, 22, 50, 0)
     timeline: list[tuple[datetime, dict]] = []
@@ -78,7 +81,7 @@ def generate(seed: int = 7, keys: int = 24, events_per_key: int = 60, duplicates
         user = f"user-{k // 2:03d}"
         device = f"device-{k:03d}"
         timeline += key_events(rng, user, device, rng.choice(["tv", "mobile", "web"]),
-                               start + timedelta(milliseconds=rng.randint(0, 600_000)), events_per_key)
+                               start + timedelta(milliseconds=rng.randint(0, 600_000)), events_per_key, gaps_ms)
     timeline.sort(key=lambda item: item[0])
     # bounded disorder: swap disjoint neighbour pairs whose times differ by less than the bound
     i = 0

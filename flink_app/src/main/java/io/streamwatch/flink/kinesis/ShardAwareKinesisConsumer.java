@@ -62,6 +62,16 @@ public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowDat
         return created;
     }
 
+    /** Called when the job stops (a stop with savepoint among them): see becomeActive. */
+    @Override
+    public void cancel() {
+        ShardWatermarkFetcher current = fetcher;
+        if (current != null) {
+            current.becomeActive();
+        }
+        super.cancel();
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         super.initializeState(context);

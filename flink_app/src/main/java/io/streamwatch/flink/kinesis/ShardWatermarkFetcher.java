@@ -126,6 +126,21 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
                 shardDeserializer);
     }
 
+    /**
+     * Leaves the idle state before the source stops. Flink ends a drained legacy source by sending
+     * the end of event time straight to the task's output, which drops watermarks while the output
+     * is idle: without this, a stop with drain after a quiet period would never fire the last
+     * sessions and windows.
+     */
+    void becomeActive() {
+        synchronized (lock) {
+            if (idle && !stopped) { // once stopped, the source context may be closed
+                sourceContext.emitWatermark(new Watermark(emitted)); // re-announces ACTIVE
+                idle = false;
+            }
+        }
+    }
+
     /** The newest valid event time per shard key, for the checkpoint. */
     Map<String, Long> eventTimeSnapshot() {
         synchronized (lock) {
