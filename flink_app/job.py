@@ -22,12 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover - imported lazily so the CLI starts withou
 
 SOURCE_VIEW = "events_source"
 SOURCE_CLASS = "io.streamwatch.flink.EventSource"
+TTL_BOUNDARY_CLASS = "io.streamwatch.flink.plan.StateTtlBoundary"
 
 # The jar's SQL functions, registered before the views that call them.
 FUNCTIONS = ("function_watched_ms",)
 # Views in dependency order; each file creates the view of the same name.
 VIEWS = (
-    "unique_events",
+    "first_arrivals",
     "ontime_events",
     "late_events",
     "watched_events",
@@ -52,13 +53,33 @@ VARIANTS = ("full", "parse-scan", "json-scan")
 
 
 @dataclasses.dataclass(frozen=True)
+class StateTtlBoundary:
+    """``view`` is translated with its own state TTL and read by later SQL as ``as_view``, whose
+    operators get ``rest_ttl_ms`` (see StateTtlBoundary.java: Flink SQL has one TTL per plan)."""
+
+    view: str
+    as_view: str
+    ttl_ms: int
+    rest_ttl_ms: int
+
+
+@dataclasses.dataclass(frozen=True)
 class JobPlan:
     """Everything the job executes, in order: the source (None for the json-scan baseline), then
-    DDL, then the INSERTs of one statement set."""
+    DDL (and TTL boundaries between views), then the INSERTs of one statement set."""
 
     source_options: dict[str, str] | None
-    ddl: tuple[str, ...]
+    ddl: tuple[str | StateTtlBoundary, ...]
     inserts: tuple[str, ...]
+
+
+def dedup_boundary(config: JobConfig) -> StateTtlBoundary:
+    """Dedup remembers event_ids for dedup.state-ttl.ms; everything after it needs no state older
+    than the session gap plus the out-of-orderness (DESIGN §4: watched_ms only inside the gap)."""
+    return StateTtlBoundary(
+        view="first_arrivals", as_view="unique_events", ttl_ms=config.dedup_state_ttl_ms,
+        rest_ttl_ms=config.session_gap_minutes * 60_000 + config.watermark_out_of_orderness_ms,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,8 +159,12 @@ def plan(config: JobConfig, variant: str = "full") -> JobPlan:
         raise ValueError(f"unknown job variant {variant!r}; expected one of {', '.join(VARIANTS)}")
     view_parameters = {"watch_cap_ms": config.watch_cap_ms, "session_gap_minutes": config.session_gap_minutes}
     sink_options = file_sink_options(config)
-    ddl = [render(function) for function in FUNCTIONS]
-    ddl.extend(render(view, **view_parameters) for view in VIEWS)
+    boundary = dedup_boundary(config)
+    ddl: list[str | StateTtlBoundary] = [render(function) for function in FUNCTIONS]
+    for view in VIEWS:
+        ddl.append(render(view, **view_parameters))
+        if view == boundary.view:
+            ddl.append(boundary)
     ddl.extend(
         render(sink, path=zone_uri(config.lake_root, zone), file_options=sink_options)
         for sink, zone in SINKS.items()
@@ -189,18 +214,30 @@ def create_environment(config: JobConfig, extra_settings: dict[str, str] | None 
 
 def register_source(environment: JobEnvironment, options: dict[str, str]) -> None:
     """Create the ``events_source`` view from the jar's EventSource."""
-    from pyflink.java_gateway import get_gateway
-
-    gateway = get_gateway()
-    java_options = gateway.jvm.java.util.HashMap()
+    java_options = _java_class("java.util.HashMap")()
     for key, value in options.items():
         java_options.put(key, value)
-    source_class = gateway.jvm
-    for part in SOURCE_CLASS.split("."):
-        source_class = getattr(source_class, part)
-    source_class.createTemporaryView(
+    _java_class(SOURCE_CLASS).createTemporaryView(
         environment.table_env._j_tenv, environment.stream_env._j_stream_execution_environment, SOURCE_VIEW,
         java_options,
+    )
+
+
+def _java_class(name: str):
+    from pyflink.java_gateway import get_gateway
+
+    java_class = get_gateway().jvm
+    for part in name.split("."):
+        java_class = getattr(java_class, part)
+    return java_class
+
+
+def register_ttl_boundary(environment: JobEnvironment, boundary: StateTtlBoundary) -> None:
+    """Translate ``boundary.view`` under its TTL now (see StateTtlBoundary.java)."""
+    duration = _java_class("java.time.Duration")
+    _java_class(TTL_BOUNDARY_CLASS).register(
+        environment.table_env._j_tenv, boundary.view, boundary.as_view, "event_time",
+        duration.ofMillis(boundary.ttl_ms), duration.ofMillis(boundary.rest_ttl_ms),
     )
 
 
@@ -210,7 +247,10 @@ def execute(environment: JobEnvironment, job_plan: JobPlan) -> "TableResult":
         register_source(environment, job_plan.source_options)
     table_env = environment.table_env
     for statement in job_plan.ddl:
-        table_env.execute_sql(statement)
+        if isinstance(statement, StateTtlBoundary):
+            register_ttl_boundary(environment, statement)
+        else:
+            table_env.execute_sql(statement)
     statement_set = table_env.create_statement_set()
     for statement in job_plan.inserts:
         statement_set.add_insert_sql(statement)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flink_app.config import LOCAL_PROPERTIES, load_config
-from flink_app.job import FUNCTIONS, INSERTS, SINKS, VIEWS, plan, source_options
+from flink_app.job import FUNCTIONS, INSERTS, SINKS, VIEWS, StateTtlBoundary, plan, source_options
 from flink_app.sql_templates import SQL_DIR, render, sql_literal, statement_names
 
 BENCH_ONLY = {"scan_sink", "insert_scan", "json_scan_source", "insert_json_scan"}
@@ -19,11 +19,12 @@ def test_every_sql_file_is_used():
 def test_plan_renders_every_statement_without_placeholders(tmp_path):
     config = load_config(LOCAL_PROPERTIES).with_overrides(lake_root=str(tmp_path / "it's a lake"))
     job_plan = plan(config)
-    assert len(job_plan.ddl) == len(FUNCTIONS) + len(VIEWS) + len(SINKS) and len(job_plan.inserts) == len(INSERTS)
-    for statement in job_plan.ddl + job_plan.inserts:
+    statements = [s for s in job_plan.ddl if isinstance(s, str)]
+    assert len(statements) == len(FUNCTIONS) + len(VIEWS) + len(SINKS) and len(job_plan.inserts) == len(INSERTS)
+    for statement in statements + list(job_plan.inserts):
         assert "{{" not in statement and "{%" not in statement
     # a quote in a path is escaped, not able to end the literal
-    assert any("it''s a lake/raw" in s for s in job_plan.ddl)
+    assert any("it''s a lake/raw" in s for s in statements)
 
 
 def test_source_gets_the_event_time_rules():
@@ -42,9 +43,21 @@ def test_kinesis_source_reads_the_stream_named_in_the_arn():
     assert "kinesis.aws.credentials.provider" not in source_options(load_config(LOCAL_PROPERTIES))
 
 
+def test_dedup_keeps_its_ttl_and_the_rest_only_the_gap_plus_out_of_orderness():
+    config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watermark_out_of_orderness_ms=3000,
+                                                           dedup_state_ttl_ms=7_200_000)
+    ddl = plan(config).ddl
+    boundaries = [s for s in ddl if isinstance(s, StateTtlBoundary)]
+    assert boundaries == [StateTtlBoundary("first_arrivals", "unique_events", 7_200_000, 20 * 60_000 + 3000)]
+    position = ddl.index(boundaries[0])
+    assert "create temporary view first_arrivals" in ddl[position - 1]
+    assert all("unique_events" not in s for s in ddl[:position] if isinstance(s, str) and "create temporary view" in s
+               and "first_arrivals" not in s)
+
+
 def test_watched_ms_gets_the_gap_and_the_cap():
     config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watch_cap_ms=90_000)
-    watched = next(s for s in plan(config).ddl if "create temporary view watched_events" in s)
+    watched = next(s for s in plan(config).ddl if isinstance(s, str) and "create temporary view watched_events" in s)
     assert "cast(1200000 as bigint), cast(90000 as bigint)" in watched
     assert "rows between unbounded preceding and current row" in watched
 

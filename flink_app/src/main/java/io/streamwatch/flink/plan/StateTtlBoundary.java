@@ -1,0 +1,59 @@
+package io.streamwatch.flink.plan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.config.ExecutionConfigOptions;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
+import org.apache.flink.table.types.utils.TypeConversions;
+
+/**
+ * Gives the stateful operators of one view their own state TTL. Flink SQL applies one TTL
+ * ({@code table.exec.state.ttl}) to every operator of a plan; the per-operator hint only exists
+ * for joins and group aggregations. But a plan is translated when it is turned into a DataStream:
+ * so the view is translated here under its TTL, and its rows come back as a new view — in Flink's
+ * internal format, with the same event-time attribute and watermarks — for the SQL after it, which
+ * is translated later under the TTL set here for the rest of the job.
+ */
+public final class StateTtlBoundary {
+
+    private StateTtlBoundary() {}
+
+    /**
+     * Translates {@code view} now with state TTL {@code ttl} and registers it as {@code asView};
+     * operators translated after this call get {@code restTtl}. {@code eventTimeColumn} stays the
+     * event-time attribute of {@code asView}.
+     */
+    public static void register(
+            StreamTableEnvironment tableEnv, String view, String asView, String eventTimeColumn,
+            Duration ttl, Duration restTtl) {
+        tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, ttl);
+        Table table = tableEnv.from(view);
+        DataType rowType = withoutTimeAttributes(table.getResolvedSchema().toPhysicalRowDataType());
+        DataStream<RowData> rows = tableEnv.toDataStream(table, rowType);
+        tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, restTtl);
+        Schema schema = Schema.newBuilder()
+                .fromRowDataType(rowType)
+                .watermark(eventTimeColumn, "SOURCE_WATERMARK()")
+                .build();
+        tableEnv.createTemporaryView(asView, tableEnv.fromDataStream(rows, schema));
+    }
+
+    /** The same row with plain TIMESTAMP columns instead of time attributes, as RowData. */
+    private static DataType withoutTimeAttributes(DataType row) {
+        RowType type = (RowType) row.getLogicalType();
+        List<RowType.RowField> fields = new ArrayList<>();
+        for (RowType.RowField field : type.getFields()) {
+            fields.add(new RowType.RowField(field.getName(), LogicalTypeUtils.removeTimeAttributes(field.getType())));
+        }
+        return TypeConversions.fromLogicalToDataType(new RowType(type.isNullable(), fields)).bridgedTo(RowData.class);
+    }
+}
