@@ -197,6 +197,10 @@ def main() -> None:
     _write_partitioned(_sessions(rng), "sessions", SESSION_TYPES, "session_start")
     _write_partitioned(_windows(rng), "title_watch_5m", WINDOW_TYPES, "window_start")
     _side_zones()
+    # The fixture stands for a bounded replay that finished: every dt in it is complete.
+    marker = HERE / "processed" / "stream_progress" / "_END_OF_INPUT"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"ended_at": "2024-03-12T00:00:00.000Z", "how": "bounded replay finished"}) + "\n")
     print(f"fixture lake written under {HERE}")
 
 
