@@ -44,7 +44,7 @@ PROVIDED_BY_FLINK_RUNTIME = frozenset({"pyflink", "py4j"})
 # Modules the Lambda Python runtime provides.
 PROVIDED_BY_LAMBDA_RUNTIME = frozenset({"boto3", "botocore"})
 # Repository packages the Lambda bundle may take modules from.
-SHARED_PACKAGES = ("warehouse",)
+SHARED_PACKAGES = ("warehouse", "batch")  # batch: only the pure modules the Lambdas import (completeness, event_contract)
 # Files of flink_app/ that belong in the zip (no build output, no Maven files).
 FLINK_APP_SUFFIXES = frozenset({".py", ".sql", ".json", ".properties"})
 FLINK_APP_SKIP_DIRS = frozenset({"target", "__pycache__", ".pytest_cache"})
