@@ -216,7 +216,7 @@ def test_substitutions_and_placeholders_are_the_same_set(template, asl_text):
     for key, value in substitutions.items():
         reference = value.get("Ref") or value.get("Fn::GetAtt", [None])[0]
         assert reference in declared, f"{key} refers to {value}"
-    assert machine["DefinitionS3Location"]["Key"] == {"Fn::Sub": "${ArtifactPrefix}/" + packaging.STATE_MACHINE}
+    assert machine["DefinitionS3Location"]["Key"] == {"Fn::Sub": "${StateMachineArtifactPrefix}/" + packaging.STATE_MACHINE}
     assert "Definition" not in machine and "DefinitionString" not in machine
 
 

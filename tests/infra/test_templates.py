@@ -248,7 +248,7 @@ def test_flink_property_groups_are_a_valid_job_configuration(template):
     assert run_options == {"python": "main.py", "jarfile": f"lib/{packaging.JAR_NAME}"}
     code = app["ApplicationConfiguration"]["ApplicationCodeConfiguration"]
     assert code["CodeContentType"] == "ZIPFILE"
-    assert code["CodeContent"]["S3ContentLocation"]["FileKey"] == {"Fn::Sub": "${ArtifactPrefix}/" + packaging.FLINK_ZIP}
+    assert code["CodeContent"]["S3ContentLocation"]["FileKey"] == {"Fn::Sub": "${FlinkArtifactPrefix}/" + packaging.FLINK_ZIP}
     flink = app["ApplicationConfiguration"]["FlinkApplicationConfiguration"]
     assert flink["CheckpointConfiguration"]["CheckpointingEnabled"] is True
     assert flink["ParallelismConfiguration"]["AutoScalingEnabled"] == {"Ref": "FlinkAutoScaling"}
@@ -280,7 +280,7 @@ def test_glue_jobs_run_the_batch_scripts_on_glue_5(template):
         args = props["DefaultArguments"]
         for zone in ("processed", "curated", "reference"):
             assert args[f"--{zone}_uri"] == {"Fn::Sub": "s3://${LakeBucket}/" + zone}, logical_id
-        assert args["--extra-py-files"] == {"Fn::Sub": "s3://${ArtifactBucket}/${ArtifactPrefix}/" + packaging.GLUE_PACKAGE_ZIP}
+        assert args["--extra-py-files"] == {"Fn::Sub": "s3://${ArtifactBucket}/${GlueArtifactPrefix}/" + packaging.GLUE_PACKAGE_ZIP}
     assert scripts == {f"{job}.py" for job in packaging.GLUE_JOBS}
 
 
