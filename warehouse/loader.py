@@ -18,6 +18,7 @@ from batch.args import validate_dt
 from warehouse import plan
 from warehouse.lake_files import DataFileLister
 from warehouse.sql_files import bind, parse_file, sql_path
+from warehouse.view_sql import view_statement
 
 
 class Target(Protocol):
@@ -55,7 +56,7 @@ def redshift_statement(kind: str, name: str, params: dict[str, str] | None = Non
 
 def ensure_schema(target: Target) -> None:
     statements = [redshift_statement("ddl", name) for name in plan.ddl_names()]
-    statements += [redshift_statement("views", name) for name in plan.view_names()]
+    statements += [view_statement(name) for name in plan.view_names()]
     target.run(statements)
 
 

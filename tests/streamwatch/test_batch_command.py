@@ -91,6 +91,7 @@ def test_a_day_the_stream_has_not_finished_is_refused_with_how_far_it_is(tmp_pat
 
 def test_a_lake_without_any_progress_is_refused_then_built_with_force(tmp_path):
     lake = _lake_without_marker(tmp_path)
+    shutil.rmtree(lake / "processed" / "stream_progress")
     result = run("--dt", "2024-03-10", "--lake", str(lake))
     assert result.exit_code == 1 and "no progress published yet" in result.output
     assert "--force" in result.output
