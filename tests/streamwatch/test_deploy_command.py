@@ -304,7 +304,8 @@ def _small_jar(tmp_path):
     return jar
 
 
-def test_a_change_set_replacing_a_stateful_resource_is_refused_unless_allowed(dist, aws, monkeypatch):
+def _change_sets_replace_the_stream(monkeypatch):
+    """Every change set also says it would replace the stream (as a renamed stream would)."""
     from streamwatch import deploy as deploy_module
 
     original = deploy_module.create_change_set
@@ -314,6 +315,10 @@ def test_a_change_set_replacing_a_stateful_resource_is_refused_unless_allowed(di
         return status, [*changes, deploy_module.Change("Modify", "EventStream", "AWS::Kinesis::Stream", "True")]
 
     monkeypatch.setattr(deploy_module, "create_change_set", with_a_replacement)
+
+
+def test_a_change_set_replacing_a_stateful_resource_is_refused_unless_allowed(dist, aws, monkeypatch):
+    _change_sets_replace_the_stream(monkeypatch)
     cfn = boto3.client("cloudformation", region_name=REGION)
     with _workarounds().placeholder_resources():
         refused = deploy(dist, "--yes")
@@ -326,15 +331,7 @@ def test_a_change_set_replacing_a_stateful_resource_is_refused_unless_allowed(di
 
 
 def test_allow_replace_executes_such_a_change_set(dist, aws, monkeypatch):
-    from streamwatch import deploy as deploy_module
-
-    original = deploy_module.create_change_set
-
-    def with_a_replacement(*args, **kwargs):
-        status, changes = original(*args, **kwargs)
-        return status, [*changes, deploy_module.Change("Modify", "EventStream", "AWS::Kinesis::Stream", "True")]
-
-    monkeypatch.setattr(deploy_module, "create_change_set", with_a_replacement)
+    _change_sets_replace_the_stream(monkeypatch)
     with _workarounds().placeholder_resources():
         allowed = deploy(dist, "--yes", "--allow-replace")
         assert allowed.exit_code == 0, allowed.output
