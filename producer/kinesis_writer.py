@@ -228,22 +228,31 @@ class KinesisWriter:
         return WriteReport.of(sent, retried, failed, self._clock() - started, errors)
 
     def _next_request(self, pending: deque[_Entry]) -> tuple[list[_Entry], float]:
-        """The next request: each key's oldest pending record if its backoff is over, in order,
-        within the request limits; and when the earliest waiting one may go again."""
+        """The next request, and when the earliest record waiting for a retry may go again.
+
+        Records go in input order, so nothing overtakes anything unless a retry forces it: the
+        request ends before a key's second record (at most one record per key per request: a
+        failed one must not be overtaken by the same key's next one, which PutRecords could accept
+        in the same call), and a key whose record waits for its retry holds back its later records.
+        """
         now = self._clock()
         batch: list[_Entry] = []
         keys: set[str] = set()
         size = 0
         wake = float("inf")
+        waiting: set[str] = set()
         for entry in pending:
-            if entry.key in keys:
-                continue  # a key's later record waits for the earlier one: per-key order
-            keys.add(entry.key)
+            if entry.key in waiting:
+                continue  # an earlier record of this key waits for its retry: this one waits behind it
             if entry.not_before > now:
+                waiting.add(entry.key)
                 wake = min(wake, entry.not_before)
                 continue
+            if entry.key in keys:
+                break  # one record per key per request; ending the request here keeps the input order
             if len(batch) >= self._batch_limit or size + entry.size > MAX_BYTES_PER_REQUEST:
                 break
+            keys.add(entry.key)
             batch.append(entry)
             size += entry.size
         return batch, wake

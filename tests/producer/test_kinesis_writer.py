@@ -251,3 +251,18 @@ def test_jsonl_writer_leaves_nothing_half_written(tmp_path):
 def test_jsonl_writer_refuses_records_that_would_split_lines(tmp_path):
     report = JsonlWriter(tmp_path / "e.jsonl").write(['{"a":1}', '{"a":\n2}'])
     assert report.sent == 1 and report.failed == 1
+
+
+def test_without_failures_records_arrive_exactly_in_input_order():
+    """Lateness is judged across keys (contract §2), so nothing may overtake anything when nothing
+    fails; a request ends before a key's second record instead of skipping it."""
+    data = records(2_000, users=50)
+    fake = FakeKinesis()
+    report = KinesisWriter(fake, "events", sleep=Sleeps()).write(data)
+    assert report.sent == 2_000 and report.retried == 0
+    assert fake.delivered == [r.encode() for r in data]
+    for index, call in enumerate(fake.calls[:-1]):
+        keys = [r["PartitionKey"] for r in call]
+        assert len(keys) == len(set(keys))
+        next_key = fake.calls[index + 1][0]["PartitionKey"]
+        assert len(call) == 500 or next_key in keys  # a request is cut only where its key would repeat
