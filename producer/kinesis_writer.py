@@ -147,6 +147,10 @@ class KinesisWriter:
     """PutRecords in batches, retrying only what failed, in per-key order; see the module docstring.
 
     ``max_pending`` bounds how many records are held at once (waiting for their turn or a retry).
+    ``key_order=False`` lets a request carry several records of a key (full 500-record requests
+    when keys repeat closely): the input order still holds while nothing fails, but a refused record
+    can then be overtaken by its key's next one accepted in the same call. Only for a stream that
+    does not refuse records (the local demo's); ``streamwatch produce`` always keeps key order.
     """
 
     def __init__(
@@ -161,6 +165,7 @@ class KinesisWriter:
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
         max_pending: int = 10_000,
+        key_order: bool = True,
     ) -> None:
         if (stream_name is None) == (stream_arn is None):
             raise ValueError("give exactly one of stream_name and stream_arn")
@@ -177,6 +182,7 @@ class KinesisWriter:
         if max_pending < 1:
             raise ValueError(f"max_pending must be >= 1, got {max_pending}")
         self._max_pending = max_pending
+        self._key_order = key_order
 
     def write(self, records: Iterable[str]) -> WriteReport:
         started = self._clock()
@@ -248,7 +254,7 @@ class KinesisWriter:
                 waiting.add(entry.key)
                 wake = min(wake, entry.not_before)
                 continue
-            if entry.key in keys:
+            if entry.key in keys and self._key_order:
                 break  # one record per key per request; ending the request here keeps the input order
             if len(batch) >= self._batch_limit or size + entry.size > MAX_BYTES_PER_REQUEST:
                 break

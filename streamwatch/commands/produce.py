@@ -116,7 +116,7 @@ def command(
         destination = str(out)
     else:
         client = make_client(region, endpoint)
-        sink = KinesisWriter(client, stream, rate=rate, retry=RetryPolicy(record_ttl_s=record_ttl))
+        sink = KinesisWriter(client, stream, rate=rate, retry=RetryPolicy(record_ttl_s=record_ttl), key_order=True)
         destination = f"stream {stream}" + (f" at {endpoint}" if endpoint else f" in {region}")
 
     report, ledger = _run_with_progress(count, seed, first_event, faults, sink, catalog, destination)

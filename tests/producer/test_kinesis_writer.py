@@ -266,3 +266,11 @@ def test_without_failures_records_arrive_exactly_in_input_order():
         assert len(keys) == len(set(keys))
         next_key = fake.calls[index + 1][0]["PartitionKey"]
         assert len(call) == 500 or next_key in keys  # a request is cut only where its key would repeat
+
+
+def test_without_key_order_requests_are_full_and_still_in_input_order_when_nothing_fails():
+    data = records(1_200, users=50)
+    fake = FakeKinesis()
+    report = KinesisWriter(fake, "events", sleep=Sleeps(), key_order=False).write(data)
+    assert report.sent == 1_200 and [len(c) for c in fake.calls] == [500, 500, 200]
+    assert fake.delivered == [r.encode() for r in data]
