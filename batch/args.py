@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt_
 import importlib.util
 from pathlib import Path
 from typing import Sequence
@@ -62,12 +61,12 @@ class JobArgs:
 
 def validate_dt(value: str) -> str:
     """``value`` if it is a calendar date written YYYY-MM-DD, else a JobArgumentError."""
+    from batch.completeness import parse_dt
+
     try:
-        parsed = dt_.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        parsed = None
-    if parsed is None or parsed.isoformat() != value:
-        raise JobArgumentError(f"--dt must be a date written YYYY-MM-DD, got {value!r}")
+        parse_dt(value)
+    except ValueError:
+        raise JobArgumentError(f"--dt must be a date written YYYY-MM-DD, got {value!r}") from None
     return value
 
 

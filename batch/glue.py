@@ -21,8 +21,14 @@ def run_job_script(job: JobFunction, argv: Sequence[str] | None = None) -> Write
         return _run_on_glue(job, args, sys.argv if argv is None else argv)
     with local_spark(args.job_name) as spark:
         result = job(spark, args)
-    print(f"{args.job_name}: {result.rows} row(s) -> {result.uri}")
+    print(_outcome(args.job_name, result))
     return result
+
+
+def _outcome(job_name: str, result: WriteResult) -> str:
+    if result.skipped:
+        return f"{job_name}: {result.table} skipped ({result.skipped})"
+    return f"{job_name}: {result.rows} row(s) -> {result.uri}"
 
 
 def _run_on_glue(job: JobFunction, args: JobArgs, argv: Sequence[str]) -> WriteResult:
@@ -36,5 +42,6 @@ def _run_on_glue(job: JobFunction, args: JobArgs, argv: Sequence[str]) -> WriteR
     glue_job = Job(glue_context)
     glue_job.init(args.job_name, getResolvedOptions(list(argv), ["JOB_NAME"]))
     result = job(spark, args)
+    print(_outcome(args.job_name, result))  # lands in the job run's log
     glue_job.commit()
     return result

@@ -23,10 +23,13 @@ class MissingInputError(FileNotFoundError):
 
 @dataclasses.dataclass(frozen=True)
 class WriteResult:
+    """What a job wrote; ``skipped`` says why it wrote nothing (an optional input is absent)."""
+
     table: str
     dt: str
     rows: int
     uri: str
+    skipped: str | None = None
 
 
 def join_uri(base: str, *parts: str) -> str:
@@ -57,9 +60,13 @@ def read_processed(spark: SparkSession, processed_uri: str, table: str, dt: str)
     return frame.where(frame["dt"] == dt)
 
 
+def title_catalog_uri(reference_uri: str) -> str:
+    return join_uri(reference_uri, TITLE_CATALOG_FILE)
+
+
 def read_title_catalog(spark: SparkSession, reference_uri: str) -> DataFrame:
     """The producer's catalog (JSON lines); a malformed line fails the job."""
-    uri = join_uri(reference_uri, TITLE_CATALOG_FILE)
+    uri = title_catalog_uri(reference_uri)
     if not uri_exists(spark, uri):
         raise MissingInputError(f"title catalog not found at {uri} (the producer writes it beside the events)")
     return spark.read.schema(REFERENCE_TITLE_SCHEMA).option("mode", "FAILFAST").json(uri)

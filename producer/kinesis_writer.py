@@ -3,9 +3,14 @@
 ``KinesisWriter`` packs records into PutRecords requests within the API limits — at most 500
 records and 5 MiB per request (partition keys included), at most 1 MiB per record; a record over the
 limit is reported as failed, never dropped in silence. The partition key is the record's ``user_id``
-(a stable hash of the record when it has none usable). After each request only the entries that
-failed (``ErrorCode`` in the response) are sent again, and a throttled request is sent again whole,
-each time after an exponential backoff with full jitter, up to ``RetryPolicy.max_attempts`` attempts.
+(a stable hash of the record when it has none usable).
+
+Retries ride out a hot shard the way the KPL does: a record is kept until its time budget
+(``RetryPolicy.record_ttl_s``, 30 s by default, like the KPL's record TTL) runs out, not for a fixed
+number of attempts. Only the entries that failed (``ErrorCode`` in the response) are sent again - all
+of them after a throttled request - each after its own exponential backoff with full jitter, while
+records of other keys keep flowing. Per-key order is kept: a key's next record is not sent before
+its previous one was accepted (or given up), so each request carries at most one record per key.
 An optional rate limit paces requests to about ``rate`` records per second.
 
 ``JsonlWriter`` writes one record per line to a temporary file beside the target and renames it over
@@ -26,7 +31,7 @@ import json
 import os
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,15 +87,17 @@ class Sink(Protocol):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded attempts with exponential backoff and full jitter: sleep U(0, min(cap, base·2^(n-1)))."""
+    """A time budget per record, from its first attempt, with exponential backoff and full jitter
+    between its attempts: pause U(0, min(cap, base·2^(n-1))) after its n-th failure. A record whose
+    next attempt would start after its budget is given up and reported failed."""
 
-    max_attempts: int = 8
+    record_ttl_s: float = 30.0
     base_delay_s: float = 0.05
     max_delay_s: float = 5.0
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError(f"max_attempts must be >= 1, got {self.max_attempts}")
+        if self.record_ttl_s <= 0:
+            raise ValueError(f"record_ttl_s must be > 0 seconds, got {self.record_ttl_s}")
         if self.base_delay_s < 0 or self.max_delay_s < 0:
             raise ValueError("retry delays must be >= 0")
 
@@ -125,8 +132,26 @@ def make_client(region: str, endpoint: str | None = None) -> Any:
     return session.client("kinesis", endpoint_url=endpoint, config=config, **credentials)
 
 
+@dataclass
+class _Entry:
+    request: dict  # the PutRecords entry
+    key: str
+    size: int
+    first_sent: float | None = None
+    attempts: int = 0
+    not_before: float = 0.0
+    done: bool = False
+
+
 class KinesisWriter:
-    """PutRecords in batches, retrying only what failed; see the module docstring."""
+    """PutRecords in batches, retrying only what failed, in per-key order; see the module docstring.
+
+    ``max_pending`` bounds how many records are held at once (waiting for their turn or a retry).
+    ``key_order=False`` lets a request carry several records of a key (full 500-record requests
+    when keys repeat closely): the input order still holds while nothing fails, but a refused record
+    can then be overtaken by its key's next one accepted in the same call. Only for a stream that
+    does not refuse records (the local demo's); ``streamwatch produce`` always keeps key order.
+    """
 
     def __init__(
         self,
@@ -139,6 +164,8 @@ class KinesisWriter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
+        max_pending: int = 10_000,
+        key_order: bool = True,
     ) -> None:
         if (stream_name is None) == (stream_arn is None):
             raise ValueError("give exactly one of stream_name and stream_arn")
@@ -152,33 +179,89 @@ class KinesisWriter:
         self._clock = clock
         self._rng = random.Random(seed)
         self._batch_limit = MAX_RECORDS_PER_REQUEST if rate is None else max(1, min(MAX_RECORDS_PER_REQUEST, int(rate)))
+        if max_pending < 1:
+            raise ValueError(f"max_pending must be >= 1, got {max_pending}")
+        self._max_pending = max_pending
+        self._key_order = key_order
 
     def write(self, records: Iterable[str]) -> WriteReport:
         started = self._clock()
-        submitted = 0
-        sent = retried = failed = 0
+        submitted = sent = retried = failed = 0
         errors: Counter[str] = Counter()
-        for batch in self._batches(records, errors):
-            if isinstance(batch, int):  # records over the size limit: failed, never sent
-                failed += batch
+        source = self._entries(records, errors)
+        pending: deque[_Entry] = deque()
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self._max_pending:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                elif isinstance(item, int):  # over the size limit: failed, never sent
+                    failed += item
+                else:
+                    pending.append(item)
+            if not pending:
+                break
+            batch, wake = self._next_request(pending)
+            if not batch:  # every key's next record waits for its backoff
+                self._sleep(max(0.0, wake - self._clock()))
                 continue
-            pending = batch
-            attempt = 1
-            while True:
-                if self._rate is not None:  # pace: `submitted` records take submitted/rate seconds
-                    wait = started + submitted / self._rate - self._clock()
-                    if wait > 0:
-                        self._sleep(wait)
-                submitted += len(pending)
-                pending = self._put(pending, errors)
-                if not pending or attempt >= self._retry.max_attempts:
-                    break
-                retried += len(pending)
-                self._sleep(self._retry.delay(attempt, self._rng))
-                attempt += 1
-            failed += len(pending)
-            sent += len(batch) - len(pending)
+            if self._rate is not None:  # pace: `submitted` records take submitted/rate seconds
+                wait = started + submitted / self._rate - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            now = self._clock()
+            for entry in batch:
+                if entry.first_sent is None:
+                    entry.first_sent = now
+            submitted += len(batch)
+            again = {id(request) for request in self._put([entry.request for entry in batch], errors)}
+            now = self._clock()
+            for entry in batch:
+                if id(entry.request) not in again:
+                    entry.done = True
+                    sent += 1
+                    continue
+                entry.attempts += 1
+                delay = self._retry.delay(entry.attempts, self._rng)
+                if now + delay > entry.first_sent + self._retry.record_ttl_s:
+                    entry.done = True  # its budget is spent: given up, reported
+                    failed += 1
+                else:
+                    entry.not_before = now + delay
+                    retried += 1
+            pending = deque(entry for entry in pending if not entry.done)
         return WriteReport.of(sent, retried, failed, self._clock() - started, errors)
+
+    def _next_request(self, pending: deque[_Entry]) -> tuple[list[_Entry], float]:
+        """The next request, and when the earliest record waiting for a retry may go again.
+
+        Records go in input order, so nothing overtakes anything unless a retry forces it: the
+        request ends before a key's second record (at most one record per key per request: a
+        failed one must not be overtaken by the same key's next one, which PutRecords could accept
+        in the same call), and a key whose record waits for its retry holds back its later records.
+        """
+        now = self._clock()
+        batch: list[_Entry] = []
+        keys: set[str] = set()
+        size = 0
+        wake = float("inf")
+        waiting: set[str] = set()
+        for entry in pending:
+            if entry.key in waiting:
+                continue  # an earlier record of this key waits for its retry: this one waits behind it
+            if entry.not_before > now:
+                waiting.add(entry.key)
+                wake = min(wake, entry.not_before)
+                continue
+            if entry.key in keys and self._key_order:
+                break  # one record per key per request; ending the request here keeps the input order
+            if len(batch) >= self._batch_limit or size + entry.size > MAX_BYTES_PER_REQUEST:
+                break
+            keys.add(entry.key)
+            batch.append(entry)
+            size += entry.size
+        return batch, wake
 
     def _put(self, entries: list[dict], errors: Counter[str]) -> list[dict]:
         """Send ``entries`` once; return those that must be sent again."""
@@ -203,10 +286,8 @@ class KinesisWriter:
                 again.append(entry)
         return again
 
-    def _batches(self, records: Iterable[str], errors: Counter[str]) -> Iterator[list[dict] | int]:
-        """PutRecords entries in request-sized lists; an int n stands for n records too large to send."""
-        batch: list[dict] = []
-        batch_bytes = 0
+    def _entries(self, records: Iterable[str], errors: Counter[str]) -> Iterator[_Entry | int]:
+        """Each record as a PutRecords entry; the int 1 stands for a record too large to send."""
         for record in records:
             data = record.encode("utf-8")
             key = partition_key(record)
@@ -215,13 +296,7 @@ class KinesisWriter:
                 errors[RECORD_TOO_LARGE] += 1
                 yield 1
                 continue
-            if len(batch) >= self._batch_limit or batch_bytes + size > MAX_BYTES_PER_REQUEST:
-                yield batch
-                batch, batch_bytes = [], 0
-            batch.append({"Data": data, "PartitionKey": key})
-            batch_bytes += size
-        if batch:
-            yield batch
+            yield _Entry(request={"Data": data, "PartitionKey": key}, key=key, size=size)
 
 
 class JsonlWriter:

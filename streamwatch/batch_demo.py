@@ -31,6 +31,10 @@ def batch_demo_part(lake: Path, dts: list[str], console: Console) -> None:
         console.print("[yellow]batch: no dt to build (the processed zone is empty)[/yellow]")
         return
 
+    dts = _complete_days(lake, dts, console)
+    if not dts:
+        return
+
     console.rule("batch: processed -> curated (Glue jobs on local Spark)")
     started = time.perf_counter()
     with console.status("starting Spark…") as status:
@@ -38,6 +42,8 @@ def batch_demo_part(lake: Path, dts: list[str], console: Console) -> None:
         def progress(table: str, dt: str, run: JobRun | None) -> None:
             if run is None:
                 status.update(f"batch {table} dt={dt}…")
+            elif run.result.skipped:
+                console.print(f"  {table:<24} dt={dt} skipped: {run.result.skipped}")
             else:
                 console.print(f"  {table:<24} dt={dt} {run.result.rows:>8,} rows {run.seconds:5.1f}s")
 
@@ -61,6 +67,24 @@ def batch_demo_part(lake: Path, dts: list[str], console: Console) -> None:
     with console.status("writing the report…"):
         path = build_report(lake)
     console.print(f"report: {path}")
+
+
+def _complete_days(lake: Path, dts: list[str], console: Console) -> list[str]:
+    """The dts the stream has finished (batch.completeness). The demo drains its job, which writes
+    processed/stream_progress/_END_OF_INPUT; a lake whose job published no progress at all (a job
+    from before progress was published) is taken as drained, and the demo says so."""
+    from batch.stream_progress import verdicts
+
+    checked = verdicts(lake, dts)
+    progress = checked[0].progress
+    if progress.end_of_input is None and progress.max_window_end is None:
+        console.print(f"[yellow]batch: {progress.describe()}; the demo drained its job, so every day is "
+                      "taken as complete[/yellow]")
+        return dts
+    for verdict in checked:
+        if not verdict.complete:
+            console.print(f"[yellow]batch: skipping {verdict.message()}[/yellow]")
+    return [verdict.dt for verdict in checked if verdict.complete]
 
 
 def _print_answers(warehouse, console: Console) -> None:

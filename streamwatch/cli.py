@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("bench", "Measure replay throughput: full job vs scan-only."),
     "batch": ("batch", "Run the Glue batch jobs locally for one dt (processed -> curated)."),
     "load": ("load", "Load one dt into the warehouse (local DuckDB or Redshift)."),
+    "backfill": ("backfill", "Rebuild and reload a range of days, one day at a time."),
     "query": ("query", "Run an Athena query over the local lake."),
     "report": ("report", "Write the self-contained HTML report of a lake."),
     "package": ("package", "Build the deployable artefacts in dist/."),

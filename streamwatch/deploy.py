@@ -1,10 +1,15 @@
 """Upload the artefacts of ``streamwatch package`` and create or update the CloudFormation stack.
 
 Steps: check credentials and the artefact bucket (clear errors, before anything is written);
-check that the build holds every artefact the template points at; upload the build under
-``<stack>/<build id>/`` (objects already there with the same sha256 are skipped); create a change
-set from the uploaded template and show it; execute it when confirmed and wait for the stack.
-The stack's ArtifactBucket and ArtifactPrefix parameters point the resources at this build.
+check that the build holds every artefact the template points at; upload each group of artefacts
+(flink/, lambda/, glue/, statemachine/, cloudformation/) under ``<stack>/<hash of that group>/``
+(objects already there with the same sha256 are skipped); create a change set from the uploaded
+template and show it; refuse one that would replace or remove a stateful resource unless allowed;
+execute it when confirmed and wait for the stack.
+
+Each group's location is its own stack parameter (``FlinkArtifactPrefix``, ``LambdaArtifactPrefix``,
+``GlueArtifactPrefix``, ``StateMachineArtifactPrefix``), so a change to the Lambdas or the Glue jobs
+leaves the Flink application's code location - and the running job - untouched.
 """
 
 from __future__ import annotations
@@ -25,7 +30,26 @@ TERMINAL_FAILED = {
     "UPDATE_ROLLBACK_FAILED", "UPDATE_FAILED", "DELETE_COMPLETE", "DELETE_FAILED", "IMPORT_ROLLBACK_COMPLETE",
 }
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
-_ARTIFACT_REFERENCE = re.compile(r"\$\{ArtifactPrefix\}/([A-Za-z0-9_./-]+)")
+_ARTIFACT_REFERENCE = re.compile(r"\$\{([A-Za-z]+ArtifactPrefix)\}/([A-Za-z0-9_./-]+)")
+# The stack parameter that locates each group (first directory) of the build.
+GROUP_PARAMETERS = {
+    "flink": "FlinkArtifactPrefix",
+    "lambda": "LambdaArtifactPrefix",
+    "glue": "GlueArtifactPrefix",
+    "statemachine": "StateMachineArtifactPrefix",
+}
+# Resources that hold data or state: a change set that would replace or remove one is refused
+# unless --allow-replace (their DeletionPolicy/UpdateReplacePolicy Retain keep the old one, but the
+# stack would go on with a new, empty one).
+STATEFUL_TYPES = frozenset({
+    "AWS::Kinesis::Stream",
+    "AWS::RedshiftServerless::Namespace",
+    "AWS::S3::Bucket",
+    "AWS::KinesisAnalyticsV2::Application",
+    "AWS::KMS::Key",
+    "AWS::SecretsManager::Secret",
+    "AWS::Glue::Database",
+})
 
 
 class DeployError(RuntimeError):
@@ -40,6 +64,7 @@ class DeployRequest:
     region: str | None = None
     parameters: Mapping[str, str] = dataclasses.field(default_factory=dict)
     execute: bool | None = None  # True: execute; False: only create and show; None: ask
+    allow_replace: bool = False  # execute even if a stateful resource would be replaced or removed
     poll_seconds: float = 10.0
     timeout_seconds: float = 3600.0
 
@@ -95,11 +120,53 @@ def load_template(text: str) -> dict[str, Any]:
 
 
 def referenced_artifacts(template_text: str) -> set[str]:
-    """Files under ``${ArtifactPrefix}/`` that the template points at (they must be in the build).
+    """Files under a ``${<Group>ArtifactPrefix}/`` that the template points at (they must be in the
+    build); a reference through another group's parameter is an error.
 
     Prefixes (``flink/*`` in a policy, ``.../`` of a folder) are not files and are left out.
     """
-    return {path for path in _ARTIFACT_REFERENCE.findall(template_text) if not path.endswith("/")}
+    found = set()
+    for parameter, path in _ARTIFACT_REFERENCE.findall(template_text):
+        group = path.split("/", 1)[0]
+        if GROUP_PARAMETERS.get(group) != parameter:
+            raise DeployError(f"the template points at {path} through ${{{parameter}}}; "
+                              f"{group}/ is located by ${{{GROUP_PARAMETERS.get(group, '?')}}}")
+        if not path.endswith(("/", "*")):
+            found.add(path)
+    return found
+
+
+def artifact_groups(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """Each group (first directory) of the build with a hash of its files alone."""
+    import hashlib
+
+    digests: dict[str, Any] = {}
+    for path, facts in sorted(manifest["artifacts"].items()):
+        group = path.split("/", 1)[0]
+        digests.setdefault(group, hashlib.sha256()).update(f"{path}\0{facts['sha256']}\n".encode())
+    return {group: digest.hexdigest()[:16] for group, digest in digests.items()}
+
+
+def group_prefixes(stack: str, manifest: Mapping[str, Any]) -> dict[str, str]:
+    """group -> ``<stack>/<group hash>``: where that group's files go in the artefact bucket."""
+    return {group: f"{stack}/{digest}" for group, digest in artifact_groups(manifest).items()}
+
+
+def artifact_parameters(prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The stack parameters that locate each group of this build."""
+    missing = sorted(set(GROUP_PARAMETERS) - set(prefixes))
+    if missing:
+        raise DeployError(f"the build has no {', '.join(missing)} artefacts (see `streamwatch package`)")
+    return {parameter: prefixes[group] for group, parameter in GROUP_PARAMETERS.items()}
+
+
+def stateful_replacements(changes: list["Change"]) -> list["Change"]:
+    """The changes that would replace (or possibly replace) or remove a stateful resource."""
+    return [
+        change for change in changes
+        if change.resource_type in STATEFUL_TYPES
+        and (change.action == "Remove" or (change.action == "Modify" and change.replacement in ("True", "Conditional")))
+    ]
 
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
@@ -120,10 +187,6 @@ def substitute_definition(definition: str, substitutions: Mapping[str, str]) -> 
 
 
 # ---------------------------------------------------------------- checks
-
-
-def artifact_prefix(stack: str, build_id: str) -> str:
-    return f"{stack}/{build_id}"
 
 
 def check_build(dist: Path) -> tuple[dict, str]:
@@ -180,13 +243,14 @@ def check_access(session: Any, bucket: str) -> dict[str, str]:
 # ---------------------------------------------------------------- upload
 
 
-def upload(s3: Any, bucket: str, prefix: str, dist: Path, manifest: dict) -> tuple[list[str], list[str]]:
-    """Upload every artefact of the manifest; returns (uploaded keys, keys already up to date)."""
+def upload(s3: Any, bucket: str, prefixes: Mapping[str, str], dist: Path, manifest: dict) -> tuple[list[str], list[str]]:
+    """Upload every artefact of the manifest under its group's prefix; returns (uploaded keys, keys
+    already up to date)."""
     from botocore.exceptions import ClientError
 
     uploaded, skipped = [], []
     for relative, facts in sorted(manifest["artifacts"].items()):
-        key = f"{prefix}/{relative}"
+        key = f"{prefixes[relative.split('/', 1)[0]]}/{relative}"
         try:
             head = s3.head_object(Bucket=bucket, Key=key)
             if head.get("Metadata", {}).get("sha256") == facts["sha256"]:
@@ -324,11 +388,12 @@ def deploy(
     identity = check_access(session, request.artifact_bucket)
     region = session.region_name
     build_id = manifest["build_id"]
-    prefix = artifact_prefix(request.stack, build_id)
+    prefixes = group_prefixes(request.stack, manifest)
+    prefix = f"{request.stack}"
     echo(f"account {identity['account']}, region {region}, build {build_id}")
 
     s3 = session.client("s3")
-    uploaded, skipped = upload(s3, request.artifact_bucket, prefix, request.dist, manifest)
+    uploaded, skipped = upload(s3, request.artifact_bucket, prefixes, request.dist, manifest)
     echo(f"uploaded {len(uploaded)} artefact(s) to s3://{request.artifact_bucket}/{prefix}/ ({len(skipped)} already there)")
 
     cfn = session.client("cloudformation")
@@ -341,11 +406,11 @@ def deploy(
     if existing_status is not None:
         described = cfn.describe_stacks(StackName=request.stack)["Stacks"][0]
         existing_parameters = [p["ParameterKey"] for p in described.get("Parameters", [])]
-    given = {**dict(request.parameters), "ArtifactBucket": request.artifact_bucket, "ArtifactPrefix": prefix}
+    given = {**dict(request.parameters), "ArtifactBucket": request.artifact_bucket, **artifact_parameters(prefixes)}
     parameters = stack_parameters(load_template(template_text), existing_parameters, given)
     change_set_type = "UPDATE" if existing_status is not None else "CREATE"
     name = f"streamwatch-{build_id}-{time.time_ns() // 1_000_000}"
-    url = template_url(request.artifact_bucket, region, f"{prefix}/{packaging.TEMPLATE}")
+    url = template_url(request.artifact_bucket, region, f"{prefixes['cloudformation']}/{packaging.TEMPLATE}")
     status, changes = create_change_set(
         cfn, request.stack, url, parameters, change_set_type, name, request.poll_seconds, request.timeout_seconds, sleep
     )
@@ -355,6 +420,18 @@ def deploy(
         return DeployResult(request.stack, build_id, prefix, tuple(uploaded), tuple(skipped), None, (), False,
                             existing_status or "", stack_outputs(cfn, request.stack) if existing_status else {})
     echo(format_changes(request.stack, change_set_type, changes))
+    dangerous = stateful_replacements(changes)
+    if dangerous and not request.allow_replace:
+        cfn.delete_change_set(StackName=request.stack, ChangeSetName=name)
+        listed = "\n".join(f"  {c.logical_id} ({c.resource_type}): {c.action}"
+                            + (f", replacement {c.replacement}" if c.action == "Modify" else "") for c in dangerous)
+        raise DeployError(
+            "refusing a change set that would replace or remove resources that hold data:\n" + listed
+            + "\nThe old ones are retained (DeletionPolicy Retain) but the stack would go on with new, empty ones."
+            " If that is what you mean, deploy again with --allow-replace; the change set was deleted."
+        )
+    if dangerous:
+        echo(f"--allow-replace: going on although {len(dangerous)} stateful resource(s) would be replaced or removed")
     execute = request.execute if request.execute is not None else confirm(f"Execute change set {name}?")
     if not execute:
         echo(f"change set {name} left for review: aws cloudformation execute-change-set"

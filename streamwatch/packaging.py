@@ -44,7 +44,7 @@ PROVIDED_BY_FLINK_RUNTIME = frozenset({"pyflink", "py4j"})
 # Modules the Lambda Python runtime provides.
 PROVIDED_BY_LAMBDA_RUNTIME = frozenset({"boto3", "botocore"})
 # Repository packages the Lambda bundle may take modules from.
-SHARED_PACKAGES = ("warehouse",)
+SHARED_PACKAGES = ("warehouse", "batch")  # batch: only the pure modules the Lambdas import (completeness, event_contract)
 # Files of flink_app/ that belong in the zip (no build output, no Maven files).
 FLINK_APP_SUFFIXES = frozenset({".py", ".sql", ".json", ".properties"})
 FLINK_APP_SKIP_DIRS = frozenset({"target", "__pycache__", ".pytest_cache"})
@@ -241,6 +241,11 @@ def lambda_zip_entries(repo_root: Path) -> list[tuple[str, Path]]:
     if not any(path.parent.name == "load" for path in sql_files):
         raise PackagingError(f"no load SQL in {sql_root / 'load'}: the workflow's load step needs it")
     entries += [(f"sql/redshift/{path.parent.name}/{path.name}", path) for path in sql_files]
+    # the views generated from Athena queries (warehouse/view_sql.py) need those queries
+    from warehouse.view_sql import GENERATED_FROM_ATHENA
+
+    queries = sorted({repo_root / "sql" / "athena" / "queries" / f"{q}.sql" for q in GENERATED_FROM_ATHENA.values()})
+    entries += [(f"sql/athena/queries/{path.name}", path) for path in queries]
     python_files = [path for _, path in entries if path.suffix == ".py"]
     own = {path.stem for path in handlers} | set(SHARED_PACKAGES)
     for module in sorted(third_party_imports(python_files, own=own, provided=PROVIDED_BY_LAMBDA_RUNTIME)):

@@ -1,8 +1,9 @@
 """Loading one dt into the warehouse: the same Redshift SQL files on either target.
 
 ``ensure_schema`` creates what is missing (tables) and refreshes the views; ``load_dt`` runs every
-family's clear -> COPY -> merge -> prune in ONE transaction, so a dt is loaded whole or not at all,
-and loading it again leaves the warehouse as it was.
+family's create staging -> COPY -> merge -> prune -> drop staging in ONE transaction, so a dt is
+loaded whole or not at all, and loading it again leaves the warehouse as it was. Staging tables
+are temporary: each load (session) has its own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from batch.args import validate_dt
 from warehouse import plan
 from warehouse.lake_files import DataFileLister
 from warehouse.sql_files import bind, parse_file, sql_path
+from warehouse.view_sql import view_statement
 
 
 class Target(Protocol):
@@ -25,7 +27,8 @@ class Target(Protocol):
     iam_role: str
     files: DataFileLister
 
-    def run(self, statements: Sequence[exp.Expression], on_statement: Callable[[int], None] | None = None) -> None: ...
+    def run(self, statements: Sequence[exp.Expression],
+            on_statement: Callable[[int], None] | None = None) -> list[list[tuple] | None]: ...
 
     def query(self, statement: exp.Expression) -> tuple[list[str], list[tuple]]: ...
 
@@ -53,7 +56,7 @@ def redshift_statement(kind: str, name: str, params: dict[str, str] | None = Non
 
 def ensure_schema(target: Target) -> None:
     statements = [redshift_statement("ddl", name) for name in plan.ddl_names()]
-    statements += [redshift_statement("views", name) for name in plan.view_names()]
+    statements += [view_statement(name) for name in plan.view_names()]
     target.run(statements)
 
 
@@ -65,6 +68,7 @@ def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = No
     statements: list[exp.Expression] = []
     labels: list[str] = []
     file_counts: dict[str, int] = {}
+    staged_at: dict[str, int] = {}  # family -> index of its staging count, read before the drop
     for step in plan.LOAD_STEPS:
         source_uri = step.source_uri(target.lake_uri, dt)
         file_counts[step.target] = len(target.files.data_files(source_uri))
@@ -72,15 +76,19 @@ def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = No
         for name in step.statement_names():
             if name.startswith("copy_") and not file_counts[step.target]:
                 continue  # nothing under the prefix: staging stays empty, the prune empties the day
+            if name.startswith("drop_"):
+                staged_at[step.target] = len(statements)
+                statements.append(_count_query(step.staging))
+                labels.append(f"count {step.staging}")
             statements.append(redshift_statement("load", name, params))
             labels.append(name)
-    target.run(statements, on_statement=(lambda n: progress(labels[n])) if progress else None)
+    results = target.run(statements, on_statement=(lambda n: progress(labels[n])) if progress else None)
     steps = tuple(
         StepReport(
             target=step.target,
             source_uri=step.source_uri(target.lake_uri, dt),
             data_files=file_counts[step.target],
-            staged_rows=_count(target, step.staging),
+            staged_rows=int(results[staged_at[step.target]][0][0]),
             target_rows=_count(target, step.target, None if step.target == "dim_title" else dt),
         )
         for step in plan.LOAD_STEPS
@@ -88,9 +96,13 @@ def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = No
     return LoadReport(dt=dt, steps=steps, seconds=time.perf_counter() - started)
 
 
-def _count(target: Target, table: str, dt: str | None = None) -> int:
+def _count_query(table: str, dt: str | None = None) -> exp.Select:
     query = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(exp.to_table(table))
     if dt is not None:
         query = query.where(exp.column("dt").eq(exp.cast(exp.Literal.string(dt), exp.DataType.build("date"))))
-    _columns, rows = target.query(query)
+    return query
+
+
+def _count(target: Target, table: str, dt: str | None = None) -> int:
+    _columns, rows = target.query(_count_query(table, dt))
     return int(rows[0][0])

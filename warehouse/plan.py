@@ -1,5 +1,7 @@
 """What loading one dt runs, in order: the schema (DDL, then views), then per table family
-clear staging -> COPY into staging -> merge into the target -> prune the dt's stale rows.
+create this load's temporary staging table -> COPY into it -> merge into the target -> prune the
+dt's stale rows -> drop the staging table. Staging is temporary (one per session), so two loads
+running at once never share a staging table.
 
 Each step names SQL files under ``sql/redshift/`` and the lake prefix its COPY reads.
 """
@@ -23,8 +25,8 @@ class LoadStep:
     prune: bool = True
 
     def statement_names(self) -> list[str]:
-        names = [f"clear_{self.staging}", f"copy_{self.staging}", f"merge_{self.target}"]
-        return names + ([f"prune_{self.target}"] if self.prune else [])
+        names = [f"create_{self.staging}", f"copy_{self.staging}", f"merge_{self.target}"]
+        return names + ([f"prune_{self.target}"] if self.prune else []) + [f"drop_{self.staging}"]
 
     def source_uri(self, lake_uri: str, dt: str) -> str:
         return f"{lake_uri.rstrip('/')}/{self.zone}/{self.source_table}/dt={dt}/"
@@ -53,4 +55,6 @@ def ddl_names() -> list[str]:
 
 
 def view_names() -> list[str]:
-    return sql_names("redshift", "views")
+    from warehouse.view_sql import view_names as names  # generated from Athena queries, or hand-written
+
+    return names()

@@ -1,7 +1,8 @@
 """Where the Redshift SQL runs: a local DuckDB file (statements translated by ``to_duckdb``) or a
 real Redshift through ``redshift_connector`` (statements generated back in the Redshift dialect).
 
-Both take bound sqlglot trees; a target runs a list of them in one transaction.
+Both take bound sqlglot trees; a target runs a list of them in one transaction and returns the
+rows of those that are queries (None for the others).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ WAREHOUSE_FILE = "warehouse.duckdb"
 
 class SettingsError(ValueError):
     """The environment lacks what a target needs; the message names the variables."""
+
+
+class ValueTooLongError(ValueError):
+    """A value does not fit its column (Redshift's varchar(n) holds n bytes); nothing was loaded."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,20 +81,36 @@ class DuckDBTarget:
         self.connection = connection or duckdb.connect(str(self.path))
         self.connection.execute("set TimeZone = 'UTC'")
 
-    def run(self, statements: Sequence[exp.Expression], on_statement: Callable[[int], None] | None = None) -> None:
+    def run(self, statements: Sequence[exp.Expression],
+            on_statement: Callable[[int], None] | None = None) -> list[list[tuple] | None]:
+        import duckdb
+
         con = self.connection
+        results: list[list[tuple] | None] = []
         con.begin()
         try:
             for n, statement in enumerate(statements):
                 local = translate(statement, self.files)
+                rows = None
                 if local is not None:
-                    con.execute(local.sql(dialect="duckdb"))
+                    cursor = con.execute(local.sql(dialect="duckdb"))
+                    rows = cursor.fetchall() if isinstance(statement, exp.Query) else None
+                results.append(rows)
                 if on_statement:
                     on_statement(n)
             con.commit()
+        except duckdb.ConstraintException as error:
+            con.rollback()
+            if "strlen" not in str(error).lower():
+                raise
+            raise ValueTooLongError(
+                f"a value is longer than its column allows (Redshift's varchar(n) holds n bytes), so the whole "
+                f"load was rolled back, as Redshift would refuse it: {error}"
+            ) from error
         except BaseException:
             con.rollback()
             raise
+        return results
 
     def query(self, statement: exp.Expression) -> tuple[list[str], list[tuple]]:
         cursor = self.connection.execute(statement.sql(dialect="duckdb"))
@@ -122,14 +143,18 @@ class RedshiftTarget:
         self.connection = connection
         self.connection.autocommit = False
 
-    def run(self, statements: Sequence[exp.Expression], on_statement: Callable[[int], None] | None = None) -> None:
+    def run(self, statements: Sequence[exp.Expression],
+            on_statement: Callable[[int], None] | None = None) -> list[list[tuple] | None]:
         cursor = self.connection.cursor()
+        results: list[list[tuple] | None] = []
         try:
             for n, statement in enumerate(statements):
                 cursor.execute(statement.sql(dialect="redshift"))
+                results.append([tuple(row) for row in cursor.fetchall()] if isinstance(statement, exp.Query) else None)
                 if on_statement:
                     on_statement(n)
             self.connection.commit()
+            return results
         except BaseException:
             self.connection.rollback()
             raise

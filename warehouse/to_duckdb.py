@@ -7,7 +7,10 @@ What changes:
   ``insert into <table> select * from read_parquet([<the prefix's data files>])``. Like COPY it maps
   columns by position and skips ``_``/``.`` files; the files come from a lister (the local lake).
   A prefix without data files loads nothing.
-- everything else (merge, delete, create view, queries) goes through sqlglot's DuckDB generator.
+- ``varchar(n)`` / ``char(n)`` columns get ``check (strlen(column) <= n)``: DuckDB ignores declared
+  lengths, Redshift refuses a value longer than n *bytes* (COPY and INSERT fail), so the local
+  warehouse fails the same loads (``strlen`` counts UTF-8 bytes).
+- everything else (merge, delete, drop, create view, queries) goes through sqlglot's DuckDB generator.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from sqlglot import exp
 from warehouse.lake_files import DataFileLister
 
 _REDSHIFT_ONLY_PROPERTIES = (exp.DistStyleProperty, exp.DistKeyProperty, exp.SortKeyProperty)
-_SUPPORTED = (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert, exp.Update, exp.Query)
+_SUPPORTED = (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert, exp.Update, exp.Query, exp.Drop)
+_SIZED_TEXT = (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.NCHAR)
 
 
 class TranslationError(ValueError):
@@ -32,7 +36,7 @@ def translate(statement: exp.Expression, files: DataFileLister) -> exp.Expressio
     if not isinstance(statement, _SUPPORTED):
         raise TranslationError(f"no local translation for {statement.key.upper()}: {statement.sql('redshift')[:80]}")
     if isinstance(statement, exp.Create):
-        return strip_physical_design(statement)
+        return enforce_text_lengths(strip_physical_design(statement))
     return statement
 
 
@@ -45,6 +49,32 @@ def strip_physical_design(create: exp.Create) -> exp.Create:
     properties = create.args.get("properties")
     if properties is not None and not properties.expressions:
         properties.pop()
+    return create
+
+
+def text_length_limit(kind: exp.DataType) -> int | None:
+    """n of ``varchar(n)``/``char(n)`` (Redshift counts bytes), None for other types."""
+    if not isinstance(kind, exp.DataType) or kind.this not in _SIZED_TEXT or not kind.expressions:
+        return None
+    size = kind.expressions[0]
+    size = size.this if isinstance(size, exp.DataTypeParam) else size
+    return int(size.name) if size.is_int else None
+
+
+def enforce_text_lengths(create: exp.Create) -> exp.Create:
+    """Each sized text column of a ``create table`` with a check of its length in bytes."""
+    schema = create.this
+    if not isinstance(schema, exp.Schema):
+        return create
+    for column in schema.expressions:
+        if not isinstance(column, exp.ColumnDef):
+            continue
+        limit = text_length_limit(column.args.get("kind"))
+        if limit is None:
+            continue
+        byte_length = exp.Anonymous(this="strlen", expressions=[exp.column(column.name)])
+        check = exp.CheckColumnConstraint(this=exp.LTE(this=byte_length, expression=exp.Literal.number(limit)))
+        column.append("constraints", exp.ColumnConstraint(kind=check))
     return create
 
 

@@ -1,6 +1,7 @@
 """``streamwatch batch``: the Glue batch jobs run locally for some dts (processed -> curated).
 
-A thin CLI over ``batch.runner.run_local(lake, dts, tables=None, progress=None)``.
+A thin CLI over ``batch.runner.run_local(lake, dts, tables=None, progress=None)``, behind the
+completeness rule of ``batch.completeness`` (read from the lake by ``batch.stream_progress``).
 """
 
 from __future__ import annotations
@@ -29,16 +30,26 @@ def _check_dt(ctx: click.Context, param: click.Parameter, values: tuple[str, ...
 @click.option("--table", "tables", multiple=True,
               type=click.Choice(["dim_title", "daily_user_engagement", "daily_title_popularity", "daily_device_summary"]),
               help="Only these curated tables (repeatable) [default: all].")
-def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, ...]) -> None:
+@click.option("--force", is_flag=True,
+              help="Build even if the stream has not finished the day (for a lake no stream writes to; "
+                   "sessions still open would be missing).")
+def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, ...], force: bool) -> None:
     """Run the Glue batch jobs locally on PySpark for one or more dts.
 
     Each job reads processed/ of the dt and replaces that dt's partition of its curated/ table, so a
     rerun leaves exactly one copy of the day. The same job scripts (batch/jobs/*.py) run on AWS Glue.
 
+    A dt is built only once it is complete: the streaming job's published event time
+    (processed/stream_progress) has passed the end of the day plus the session gap, or its input
+    has ended (processed/stream_progress/_END_OF_INPUT). Otherwise the command refuses and says
+    how far the stream is. --force skips that check, for a lake whose processed/ zone did not come
+    from a running stream. Without a title catalog (reference/dim_title.jsonl) dim_title is skipped.
+
     \b
     Examples:
         streamwatch batch --dt 2026-11-20 --lake lake
         streamwatch batch --all-dts --lake lake --table daily_title_popularity
+        streamwatch batch --dt 2024-03-09 --lake /data/other-lake --force
     """
     from batch.runner import JobRun, processed_dts, run_local
 
@@ -48,6 +59,7 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
     chosen = list(dts) + [d for d in (processed_dts(lake) if all_dts else []) if d not in dts]
     if not chosen:
         raise click.UsageError("give --dt YYYY-MM-DD (or --all-dts)")
+    require_complete_days(lake, chosen, force, console)
     known = set(processed_dts(lake))
     for dt in chosen:
         if dt not in known:
@@ -59,6 +71,8 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
         def progress(table: str, dt: str, run: JobRun | None) -> None:
             if run is None:
                 status.update(f"{table} for dt={dt}…")
+            elif run.result.skipped:
+                console.print(f"  {table:<24} dt={dt}  [yellow]skipped[/yellow]: {run.result.skipped}")
             else:
                 console.print(f"  {table:<24} dt={dt}  {run.result.rows:>9,} rows  {run.seconds:6.1f}s")
 
@@ -69,3 +83,26 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
     total = sum(r.seconds for r in runs)
     console.print(f"[green]done[/green]: {len(runs)} job run(s) for {len(chosen)} dt(s) in {total:.1f}s "
                   f"-> {lake / 'curated'}")
+
+
+def require_complete_days(lake: Path, dts: list[str], force: bool, console: Console) -> None:
+    """Refuse (ClickException naming each dt and how far the stream is) unless every dt is complete;
+    with ``force``, only say which dts are built before the stream has finished them."""
+    from batch.stream_progress import verdicts
+
+    try:
+        incomplete = [v for v in verdicts(lake, dts) if not v.complete]
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"cannot read the stream's progress in {lake}: {error}") from None
+    if not incomplete:
+        return
+    if force:
+        for verdict in incomplete:
+            console.print(f"[yellow]--force[/yellow]: building dt={verdict.dt} although "
+                          f"{verdict.progress.describe()}; sessions still open may be missing")
+        return
+    lines = [verdict.message() for verdict in incomplete]
+    raise click.ClickException(
+        "refusing to build a day the stream has not finished:\n  " + "\n  ".join(lines)
+        + "\nRun it again later, or pass --force for a lake no stream writes to."
+    )

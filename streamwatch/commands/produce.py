@@ -65,12 +65,14 @@ def _parse_start(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="How far behind the newest event a late event is, at least.")
 @click.option("--malformed", type=click.FloatRange(0, 1), default=0.0,
               help="Fraction of extra records that break the event contract.")
-@click.option("--max-attempts", type=click.IntRange(min=1), default=8, show_default=True,
-              help="PutRecords attempts per record before giving up (--stream only).")
+@click.option("--record-ttl", "record_ttl", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, metavar="SECONDS",
+              help="How long a record is retried (backoff with jitter) before it is given up, like the KPL's "
+                   "record TTL (--stream only).")
 def command(
     count: int, seed: int, users: int, rate: float | None, stream: str | None, endpoint: str | None, region: str,
     out: Path | None, catalog_out: Path | None, start: datetime | None, duplicates: float, out_of_order_ms: int,
-    late: float, late_by_ms: int, malformed: float, max_attempts: int,
+    late: float, late_by_ms: int, malformed: float, record_ttl: float,
 ) -> None:
     """Simulate viewers and send their playback events to Kinesis (--stream) or a JSONL file (--out).
 
@@ -114,7 +116,7 @@ def command(
         destination = str(out)
     else:
         client = make_client(region, endpoint)
-        sink = KinesisWriter(client, stream, rate=rate, retry=RetryPolicy(max_attempts=max_attempts))
+        sink = KinesisWriter(client, stream, rate=rate, retry=RetryPolicy(record_ttl_s=record_ttl), key_order=True)
         destination = f"stream {stream}" + (f" at {endpoint}" if endpoint else f" in {region}")
 
     report, ledger = _run_with_progress(count, seed, first_event, faults, sink, catalog, destination)
@@ -122,7 +124,7 @@ def command(
     if report.failed:
         raise click.ClickException(
             f"{report.failed} of {ledger.emitted} records were not delivered to {destination}"
-            + (f" after {max_attempts} attempts" if stream else "")
+            + (f" within {record_ttl:g} s of retries each" if stream else "")
             + f" (errors: {_format_errors(report.errors)})"
         )
 

@@ -78,13 +78,21 @@ def test_on_glue_the_job_uses_glue_context_and_commits(spark, fixture_lake, monk
 
 def test_a_bad_catalog_fails_the_job_with_examples(spark, fixture_lake):
     from batch.jobs.dim_title import BadCatalogError
-    from batch.storage import MissingInputError
 
     catalog = fixture_lake / "reference" / "dim_title.jsonl"
     lines = catalog.read_text().splitlines()
     catalog.write_text("\n".join(lines + [lines[0], lines[1].replace('"series"', '"podcast"')]) + "\n")
     with pytest.raises(BadCatalogError, match="title_id repeated: t001.*podcast"):
         job_module("dim_title").run(spark, JobArgs.for_lake(fixture_lake, "2024-03-09", "x"))
-    catalog.unlink()
-    with pytest.raises(MissingInputError, match="dim_title.jsonl"):
-        job_module("dim_title").run(spark, JobArgs.for_lake(fixture_lake, "2024-03-09", "x"))
+
+
+def test_no_catalog_skips_dim_title_and_writes_nothing(spark, fixture_lake, capsys):
+    """dim_title is optional input (DESIGN §5): without a catalog the job succeeds and says it skipped."""
+    from batch.glue import run_job_script
+
+    (fixture_lake / "reference" / "dim_title.jsonl").unlink()
+    args = JobArgs.for_lake(fixture_lake, "2024-03-09", "glue-dim-title")
+    result = run_job_script(job_module("dim_title").run, ["dim_title.py", *args.as_glue_argv()])
+    assert result.rows == 0 and "no title catalog at" in result.skipped and "dim_title.jsonl" in result.skipped
+    assert "dim_title skipped (no title catalog at" in capsys.readouterr().out
+    assert not (fixture_lake / "curated" / "dim_title").exists()

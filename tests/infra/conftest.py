@@ -96,6 +96,7 @@ def lambda_module(monkeypatch):
     """Load infra/lambda/batch_ops/<name>.py as the Lambda runtime would: the bundle puts the
     ``warehouse`` package beside the handlers, so the repository root goes on sys.path here."""
     monkeypatch.syspath_prepend(str(REPO_ROOT))
+    monkeypatch.syspath_prepend(str(LAMBDA_DIR))  # the handlers import their siblings, as at the zip's root
     monkeypatch.setenv("STREAMWATCH_SQL_DIR", str(REPO_ROOT / "sql"))
 
     def load(name: str):

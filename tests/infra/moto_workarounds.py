@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping
 UNSUPPORTED_BY_MOTO_CLOUDFORMATION = (
     "AWS::Athena::WorkGroup",
     "AWS::CloudWatch::Alarm",
+    "AWS::Glue::Crawler",
     "AWS::Glue::Database",
     "AWS::Glue::Job",
     "AWS::Glue::SecurityConfiguration",

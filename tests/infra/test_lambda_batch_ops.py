@@ -20,19 +20,35 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def test_run_date_takes_a_valid_requested_day(lambda_module):
     run_date = lambda_module("run_date")
-    assert run_date.handler({"input": {"dt": "2024-03-09"}, "execution_start": "2024-05-01T02:30:00.000Z"}) == {"dt": "2024-03-09"}
+    assert run_date.handler({"input": {"dt": "2024-03-09"}, "execution_start": "2024-05-01T02:30:00.000Z"}) == {
+        "days": ["2024-03-09"], "last_day": "2024-03-09"}
 
 
 @pytest.mark.parametrize("start, expected", [
-    ("2024-03-10T02:30:00.123Z", "2024-03-09"),
-    ("2024-03-01T00:00:00Z", "2024-02-29"),             # leap day
-    ("2024-03-10T00:30:00+02:00", "2024-03-08"),        # 22:30 UTC on the 9th
-    ("2025-01-01T00:00:00.000+00:00", "2024-12-31"),
+    ("2024-03-10T02:30:00.123Z", ["2024-03-08", "2024-03-09"]),
+    ("2024-03-01T00:00:00Z", ["2024-02-28", "2024-02-29"]),             # leap day
+    ("2024-03-10T00:30:00+02:00", ["2024-03-07", "2024-03-08"]),        # 22:30 UTC on the 9th
+    ("2025-01-01T00:00:00.000+00:00", ["2024-12-30", "2024-12-31"]),
 ])
-def test_run_date_defaults_to_yesterday_utc_of_the_execution_start(lambda_module, start, expected):
+def test_run_date_nightly_builds_yesterday_and_rebuilds_the_day_before(lambda_module, start, expected):
     run_date = lambda_module("run_date")
-    assert run_date.handler({"input": {}, "execution_start": start}) == {"dt": expected}
-    assert run_date.handler({"execution_start": start}) == {"dt": expected}
+    want = {"days": expected, "last_day": expected[-1]}
+    assert run_date.handler({"input": {}, "execution_start": start}) == want
+    assert run_date.handler({"execution_start": start}) == want
+
+
+def test_run_date_takes_a_range_for_a_backfill(lambda_module):
+    run_date = lambda_module("run_date")
+    got = run_date.handler({"input": {"from": "2024-02-27", "to": "2024-03-02"}, "execution_start": "2024-05-01T00:00:00Z"})
+    assert got == {"days": ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01", "2024-03-02"],
+                   "last_day": "2024-03-02"}
+    for bad, message in (({"from": "2024-03-02", "to": "2024-02-27"}, "before from"),
+                         ({"from": "2024-01-01", "to": "2024-04-30"}, "more than one execution"),
+                         ({"from": "2024-03-01"}, "either dt, or from and to"),
+                         ({"dt": "2024-03-01", "to": "2024-03-02"}, "either dt, or from and to"),
+                         ({"from": "2024-03-01", "to": "2024-05-02"}, "after the execution")):
+        with pytest.raises(run_date.InvalidRunDate, match=message):
+            run_date.handler({"input": bad, "execution_start": "2024-05-01T00:00:00Z"})
 
 
 @pytest.mark.parametrize("requested, message", [
@@ -139,7 +155,6 @@ def test_quality_of_a_consistent_day_passes(lambda_module):
 
 @pytest.mark.parametrize("change, check", [
     ({"sessions": 0, "user_engagement_sessions": 0, "device_summary_sessions": 0}, "non_empty"),
-    ({"dim_title_rows": 0}, "non_empty"),
     ({"dlq_records": 20}, "dlq_ratio"),                                   # 20 / 1020 > 1 %
     ({"device_summary_sessions": 39}, "totals"),
     ({"title_popularity_watch_time_ms": 801}, "totals"),
@@ -149,6 +164,11 @@ def test_quality_failures_are_found(lambda_module, change, check):
     dq = lambda_module("data_quality")
     failures = dq.evaluate({**GOOD, **change}, max_dlq_ratio=0.01)
     assert check in {f.check for f in failures}, failures
+
+
+def test_quality_does_not_require_dim_title_which_is_optional(lambda_module):
+    dq = lambda_module("data_quality")
+    assert dq.evaluate({**GOOD, "dim_title_rows": 0}, max_dlq_ratio=0.01) == []
 
 
 def test_quality_dlq_ratio_at_the_threshold_passes(lambda_module):
@@ -212,7 +232,145 @@ def test_quality_handler_raises_with_every_finding(lambda_module, monkeypatch):
     assert report["dt"] == "2024-03-09"
     assert {f["check"] for f in report["failures"]} == {"non_empty", "dlq_ratio"}
     monkeypatch.setenv("MAX_DLQ_RATIO", "0.01")
-    assert dq.handler({"dt": "2024-03-09"}, athena=FakeAthena(["SUCCEEDED"], _rows(GOOD)))["passed"] is True
+    monkeypatch.setenv("LAKE_URI", "s3://sw-lake")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="sw-lake")
+        report = dq.handler({"dt": "2024-03-09"}, athena=FakeAthena(["SUCCEEDED"], _rows(GOOD)), s3=s3)
+    assert report["passed"] is True and report["has_unknown_fields"] is False and report["raw_records_sampled"] == 0
+
+
+CONTRACT_EVENT = {"event_id": "e", "event_type": "play", "event_ts": "2024-03-09T10:00:00Z", "user_id": "u",
+                  "device_id": "d", "device_type": "tv", "country": "DE", "title_id": "t", "position_ms": 0,
+                  "schema_version": 1}
+
+
+def _raw_day(s3, events_by_hour):
+    for hour, events in events_by_hour.items():
+        body = "".join(json.dumps(e) + "\n" for e in events).encode()
+        s3.put_object(Bucket="sw-lake", Key=f"raw/dt=2024-03-09/hr={hour}/part-0", Body=body)
+    s3.put_object(Bucket="sw-lake", Key="raw/dt=2024-03-09/hr=07/.part-1.inprogress",
+                  Body=json.dumps({**CONTRACT_EVENT, "hidden_field": 1}).encode())
+
+
+def test_quality_reports_a_field_clients_started_sending(lambda_module, aws_credentials, monkeypatch):
+    """Item 10: a field outside the contract in raw/ is reported (not a failure), with how many carry it."""
+    dq = lambda_module("data_quality")
+    for key, value in {"GLUE_DATABASE": "db", "ATHENA_WORKGROUP": "wg", "LAKE_URI": "s3://sw-lake"}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="sw-lake")
+        _raw_day(s3, {"07": [CONTRACT_EVENT] * 3 + [{**CONTRACT_EVENT, "ab_test_group": "B"}],
+                      "08": [{**CONTRACT_EVENT, "ab_test_group": "A", "network": "5g"}, "not an object"]})
+        report = dq.handler({"dt": "2024-03-09"}, athena=FakeAthena(["SUCCEEDED"], _rows(GOOD)), s3=s3)
+    # the oracle: the fields written above that are not in DESIGN §3's table
+    assert report["unknown_fields"] == {"ab_test_group": 2, "network": 1}
+    assert report["has_unknown_fields"] is True and report["raw_records_sampled"] == 5
+    assert "ab_test_group (2 records)" in report["unknown_fields_message"]
+
+
+def test_drift_sampling_reads_whole_lines_within_its_budget(lambda_module):
+    raw_fields = lambda_module("raw_fields")
+    lines = [json.dumps({**CONTRACT_EVENT, "extra": n}).encode() for n in range(100)]
+
+    class Reader:
+        read = 0
+
+        def hour_files(self, dt):
+            return {"00": ["a"], "01": ["b"]}
+
+        def head(self, key, max_bytes):
+            data = b"\n".join(lines) + b"\n"
+            Reader.read += min(len(data), max_bytes)
+            return data[:max_bytes]
+
+    drift = raw_fields.unknown_fields_of_day(Reader(), "2024-03-09", max_bytes=1000)
+    assert Reader.read <= 1000
+    per_line = len(lines[0]) + 1
+    assert drift.records == 2 * (500 // per_line) and drift.unknown_fields == {"extra": drift.records}
+
+
+def test_the_contract_field_list_matches_the_raw_table(lambda_module):
+    from batch.event_contract import EVENT_FIELDS
+
+    raw = sqlglot.parse_one((REPO_ROOT / "sql" / "athena" / "tables" / "raw_events.sql").read_text()
+                            .replace(":location", "'s3://x/'"), read="athena")
+    assert tuple(c.name for c in raw.this.expressions) == EVENT_FIELDS
+
+
+# ---------------------------------------------------------------- stream_progress
+
+
+class FakeS3Marker:
+    def __init__(self, body=None):
+        self.body = body
+        self.asked = []
+
+    def get_object(self, Bucket, Key):
+        from botocore.exceptions import ClientError
+
+        self.asked.append((Bucket, Key))
+        if self.body is None:
+            raise ClientError({"Error": {"Code": "NoSuchKey", "Message": "no"}}, "GetObject")
+        return {"Body": __import__("io").BytesIO(self.body)}
+
+
+STREAM_ENV = {"LAKE_URI": "s3://sw-lake/lake", "GLUE_DATABASE": "db", "ATHENA_WORKGROUP": "wg",
+              "SESSION_GAP_MINUTES": "30", "MAX_STREAM_CHECKS": "3"}
+
+
+@pytest.mark.parametrize("max_end, complete", [
+    ("2024-03-10 00:29:59.999", False), ("2024-03-10 00:30:00.000", True), (None, False)])
+def test_stream_progress_applies_the_rule_to_the_newest_window(lambda_module, max_end, complete):
+    sp = lambda_module("stream_progress")
+    athena = FakeAthena(["SUCCEEDED"], [{"Data": [{"VarCharValue": "max_window_end"}]},
+                                        {"Data": [{"VarCharValue": max_end} if max_end else {}]}])
+    s3 = FakeS3Marker()
+    got = sp.check("2024-03-09", 0, athena, s3, STREAM_ENV)
+    assert got["complete"] is complete and got["attempt"] == 1
+    assert s3.asked == [("sw-lake", "lake/processed/stream_progress/_END_OF_INPUT")]
+    assert athena.started["ExecutionParameters"] == ["'2024-03-09'"]
+    assert "stream_progress" in athena.started["QueryString"]
+    if not complete:
+        assert "2024-03-10T00:30:00.000Z" in got["progress"]
+        assert ("no progress published yet" in got["progress"]) is (max_end is None)
+
+
+def test_stream_progress_marker_means_complete_without_a_query(lambda_module):
+    sp = lambda_module("stream_progress")
+    got = sp.check("2024-03-09", 0, None, FakeS3Marker(b'{"how": "drained"}'), STREAM_ENV)
+    assert got["complete"] is True and "drained" in got["progress"]
+
+
+def test_stream_progress_gives_up_after_its_checks_saying_how_far(lambda_module):
+    sp = lambda_module("stream_progress")
+    rows = [{"Data": [{"VarCharValue": "max_window_end"}]}, {"Data": [{"VarCharValue": "2024-03-09 21:05:00.000"}]}]
+    assert sp.check("2024-03-09", 1, FakeAthena(["SUCCEEDED"], rows), FakeS3Marker(), STREAM_ENV)["attempt"] == 2
+    with pytest.raises(sp.StreamNotFinished, match=r"2024-03-09T21:05:00.000Z.*after 3 checks"):
+        sp.check("2024-03-09", 2, FakeAthena(["SUCCEEDED"], rows), FakeS3Marker(), STREAM_ENV)
+
+
+def test_stream_progress_query_matches_the_local_rule_on_the_same_lake(tmp_path):
+    """The Lambda's Athena SQL over a local lake (local Athena engine) finds the window end the local
+    reader finds, so the AWS side and `streamwatch batch` decide alike."""
+    import importlib.util
+
+    from batch.stream_progress import read_progress
+    from warehouse.athena import LocalAthena
+
+    spec = importlib.util.spec_from_file_location("ct", REPO_ROOT / "tests" / "batch" / "test_completeness.py")
+    ct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ct)
+    lake = tmp_path / "lake"
+    ct.write_progress(lake, ["2024-03-08T12:00:00", "2024-03-09T23:50:00", "2024-03-10T00:10:00"])
+    sql = (REPO_ROOT / "infra" / "lambda" / "batch_ops" / "stream_progress.sql").read_text().replace("?", "'2024-03-09'")
+    engine = LocalAthena(lake)
+    try:
+        [(value,)] = engine.execute(sql).rows
+    finally:
+        engine.close()
+    assert value.replace(tzinfo=None) == read_progress(lake).max_window_end.replace(tzinfo=None)
 
 
 def test_quality_query_is_athena_sql_over_the_catalog_tables(lambda_module):

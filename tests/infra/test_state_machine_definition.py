@@ -15,15 +15,23 @@ from streamwatch import packaging
 from streamwatch.deploy import DeployError, definition_placeholders, substitute_definition
 
 ALERT = "Send the failure alert"
+DAY_FAILED = "The day could not be processed"
 TERMINAL = {"Succeed", "Fail"}
 
 
+def _children(state):
+    """The sub-workflows of a state: a Parallel's branches, a Map's item processor."""
+    yield from state.get("Branches", [])
+    if "ItemProcessor" in state:
+        yield state["ItemProcessor"]
+
+
 def scopes(definition, path="top"):
-    """(name of the scope, its States) for the top level and every Parallel branch, recursively."""
+    """(name of the scope, its States) for the top level and every branch or Map processor, recursively."""
     yield path, definition["States"]
     for name, state in definition["States"].items():
-        for index, branch in enumerate(state.get("Branches", [])):
-            yield from scopes(branch, f"{name}[{index}]")
+        for index, child in enumerate(_children(state)):
+            yield from scopes(child, f"{name}[{index}]")
 
 
 def targets(state):
@@ -35,7 +43,7 @@ def targets(state):
 
 def test_every_transition_resolves_and_every_state_is_reachable(asl):
     for scope, states in scopes(asl):
-        start = asl["StartAt"] if scope == "top" else next(b for b in _branches(asl) if b["States"] is states)["StartAt"]
+        start = asl["StartAt"] if scope == "top" else next(b for b in _all_children(asl) if b["States"] is states)["StartAt"]
         assert start in states, scope
         seen, pending = set(), [start]
         while pending:
@@ -52,11 +60,25 @@ def test_every_transition_resolves_and_every_state_is_reachable(asl):
         assert seen == set(states), f"{scope}: unreachable {sorted(set(states) - seen)}"
 
 
+def _all_children(definition):
+    for state in definition["States"].values():
+        for child in _children(state):
+            yield child
+            yield from _all_children(child)
+
+
 def _branches(definition):
+    """Every Parallel branch, wherever it is."""
     for state in definition["States"].values():
         for branch in state.get("Branches", []):
             yield branch
-            yield from _branches(branch)
+        for child in _children(state):
+            yield from _branches(child)
+
+
+def _map_processor(asl):
+    [processor] = [s["ItemProcessor"] for s in asl["States"].values() if s["Type"] == "Map"]
+    return processor
 
 
 def _leads_to(states, name, goal, limit=4):
@@ -88,27 +110,38 @@ def test_every_task_retries_and_catches_into_the_alert(asl):
                     assert states[catch["Next"]]["Type"] == "Fail"
                 elif scope == "top":
                     assert _leads_to(states, catch["Next"], ALERT), f"{name}: a failure does not reach the alert"
-                else:  # in a Parallel branch: fail the branch; the Parallel's Catch alerts
+                elif scope.startswith("Process each day[") and "][" not in scope.replace("Process each day[", "", 1):
+                    # in the day's processor: note the failure, fail the day; the Map's Catch alerts
+                    assert _leads_to(states, catch["Next"], DAY_FAILED), name
+                else:  # in a Parallel branch: fail the branch; the Parallel's Catch notes it
                     assert states[catch["Next"]]["Type"] == "Fail", name
-    assert tasks >= 9
-    for name, state in asl["States"].items():
-        if state["Type"] == "Parallel":
-            assert any("States.ALL" in c["ErrorEquals"] and _leads_to(asl["States"], c["Next"], ALERT)
-                       for c in state["Catch"]), name
+    assert tasks >= 11
+    for _, states in scopes(asl):
+        for name, state in states.items():
+            if state["Type"] in ("Parallel", "Map"):
+                goal = ALERT if states is asl["States"] else DAY_FAILED
+                assert any("States.ALL" in c["ErrorEquals"] and _leads_to(states, c["Next"], goal, limit=5)
+                           for c in state["Catch"]), name
     assert _leads_to(asl["States"], ALERT, "Fail")
 
 
 def test_every_failure_note_says_what_failed_for_which_day_in_which_execution(asl):
+    processor = _map_processor(asl)["States"]
     notes = [s for s in asl["States"].values() if s["Type"] == "Pass" and s["Next"] == ALERT]
-    assert len(notes) >= 5
+    notes += [s for s in processor.values() if s["Type"] == "Pass" and s.get("Next") == DAY_FAILED]
+    assert len(notes) >= 8
+    every_state = {name for _, states in scopes(asl) for name in states}
     for note in notes:
         params = note["Parameters"]
         assert "failed_step" in params or "failed_step.$" in params
         assert "dt" in params or "dt.$" in params
         assert params["execution.$"] == "$$.Execution.Id"
-        assert params["error.$"] == "$.error"
+        assert params["error.$"] in ("$.error", "$.failure.day.error")
         if "failed_step" in params:  # a literal step name must be a real state
-            assert params["failed_step"] in asl["States"]
+            assert params["failed_step"] in every_state
+    # a failed day travels to the top as JSON in its Fail state's Cause, named by its Error
+    fail = processor[DAY_FAILED]
+    assert fail["ErrorPath"] == "$.failed_step" and fail["CausePath"] == "States.JsonToString($)"
     alert = asl["States"][ALERT]
     assert alert["Resource"] == "arn:aws:states:::sns:publish"
     assert alert["Parameters"]["TopicArn"] == "${AlertTopicArn}"
@@ -129,12 +162,47 @@ def test_states_are_named_as_sentences(asl):
             assert len(name) <= 60, name  # SNS subjects carry it
 
 
-def test_glue_tasks_wait_for_their_run_and_pass_the_dt(asl):
+def test_glue_tasks_wait_for_their_run_pass_the_dt_and_retry_a_failed_run(asl, template):
     glue = [s for b in _branches(asl) for s in b["States"].values() if s["Type"] == "Task"]
     assert len(glue) == len(packaging.GLUE_JOBS)
     for task in glue:
         assert task["Resource"] == "arn:aws:states:::glue:startJobRun.sync"
         assert task["Parameters"]["Arguments"] == {"--dt.$": "$.dt"}
+        # a .sync task only sees the run it started, so the workflow (not Glue) retries a failed run
+        assert any(r["ErrorEquals"] == ["States.TaskFailed"] and r["MaxAttempts"] >= 1 for r in task["Retry"])
+    jobs = [r for r in template["Resources"].values() if r["Type"] == "AWS::Glue::Job"]
+    assert len(jobs) == len(packaging.GLUE_JOBS) and all(j["Properties"]["MaxRetries"] == 0 for j in jobs)
+
+
+def test_days_are_processed_one_at_a_time_after_the_stream_has_finished_them(asl):
+    states = asl["States"]
+    [(name, day_map)] = [(n, s) for n, s in states.items() if s["Type"] == "Map"]
+    assert day_map["MaxConcurrency"] == 1 and day_map["ItemsPath"] == "$.days"
+    assert day_map["ItemSelector"] == {"dt.$": "$$.Map.Item.Value"}
+    # the only way into the Map is the stream check's Choice saying the days are complete
+    into = [n for n, s in states.items() if name in targets(s)]
+    assert into == ["Has the stream finished the days?"]
+    choice = states["Has the stream finished the days?"]
+    assert choice["Choices"] == [{"Variable": "$.stream.complete", "BooleanEquals": True, "Next": name}]
+    wait = states[choice["Default"]]
+    assert wait["Type"] == "Wait" and wait["Next"] == "Check whether the stream has finished the days"
+    # in each day: build, then check quality, and only then load
+    processor = day_map["ItemProcessor"]["States"]
+    assert day_map["ItemProcessor"]["StartAt"] == "Build the curated tables for the day"
+    order = ["Build the curated tables for the day", "Check the quality of the day's data",
+             "Prepare the warehouse load for the day", "Load the day into Redshift"]
+    reached = _path_without_failures(processor, day_map["ItemProcessor"]["StartAt"])
+    assert [n for n in reached if n in order] == order
+
+
+def _path_without_failures(states, start):
+    """States visited from ``start`` following Next/Default and Choices in order, not Catch."""
+    seen, name = [], start
+    while name and name not in seen:
+        seen.append(name)
+        state = states[name]
+        name = state.get("Next") or state.get("Default")
+    return seen
 
 
 # ---------------------------------------------------------------- wiring into the template
@@ -148,7 +216,7 @@ def test_substitutions_and_placeholders_are_the_same_set(template, asl_text):
     for key, value in substitutions.items():
         reference = value.get("Ref") or value.get("Fn::GetAtt", [None])[0]
         assert reference in declared, f"{key} refers to {value}"
-    assert machine["DefinitionS3Location"]["Key"] == {"Fn::Sub": "${ArtifactPrefix}/" + packaging.STATE_MACHINE}
+    assert machine["DefinitionS3Location"]["Key"] == {"Fn::Sub": "${StateMachineArtifactPrefix}/" + packaging.STATE_MACHINE}
     assert "Definition" not in machine and "DefinitionString" not in machine
 
 
@@ -183,7 +251,7 @@ def test_moto_asl_parser_accepts_the_definition_and_rejects_a_broken_copy(asl_te
     """moto's ASL parser (LocalStack's grammar) checks the syntax; transitions are checked above."""
     definition = substitute_definition(asl_text, {k: f"arn:aws:sns:us-east-1:123456789012:{k}" for k in definition_placeholders(asl_text)})
     broken = json.loads(definition)
-    broken["States"]["Load the day into Redshift"]["Type"] = "Taks"
+    broken["States"]["Work out which days to process"]["Type"] = "Taks"
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
         role = "arn:aws:iam::123456789012:role/sw-states"

@@ -28,7 +28,8 @@ JOBS = {
     "DimTitleJobName": "sw-dim-title",
 }
 FUNCTIONS = {"RunDateFunctionArn": "sw-run-date", "LoadStatementsFunctionArn": "sw-load-statements",
-             "DataQualityFunctionArn": "sw-data-quality"}
+             "DataQualityFunctionArn": "sw-data-quality", "StreamProgressFunctionArn": "sw-stream-progress"}
+MARKER = "processed/stream_progress/_END_OF_INPUT"
 GOOD_MEASURES = {
     "raw_events": 1000, "dlq_records": 3, "sessions": 40, "sessions_watch_time_ms": 900000,
     "title_windows": 25, "title_windows_watch_time_ms": 900000, "user_engagement_rows": 12,
@@ -52,11 +53,14 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
     run_date = lambda_module("run_date")
     load_statements = lambda_module("load_statements")
     data_quality = lambda_module("data_quality")
+    stream_progress = lambda_module("stream_progress")
     monkeypatch.setenv("LAKE_URI", "s3://sw-lake")
     monkeypatch.setenv("COPY_ROLE_ARN", f"arn:aws:iam::{ACCOUNT}:role/sw-copy")
     monkeypatch.setenv("ATHENA_WORKGROUP", "sw-wg")
     monkeypatch.setenv("GLUE_DATABASE", "sw_db")
     monkeypatch.setenv("MAX_DLQ_RATIO", "0.01")
+    monkeypatch.setenv("SESSION_GAP_MINUTES", "30")
+    monkeypatch.setenv("MAX_STREAM_CHECKS", "1")  # one check: a day not finished fails at once (no 15-min wait)
     state = {"redshift": ("FINISHED", None), "measures": GOOD_MEASURES}
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}):
@@ -65,7 +69,7 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
         calls = moto_workarounds.patch_state_machine_services(
             monkeypatch,
             {"sw-run-date": run_date.handler, "sw-load-statements": load_statements.handler,
-             "sw-data-quality": data_quality.handler},
+             "sw-data-quality": data_quality.handler, "sw-stream-progress": stream_progress.handler},
             redshift_outcome=lambda: state["redshift"],
         )
         glue = boto3.client("glue", region_name=REGION)
@@ -77,6 +81,7 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
         for prefix in ("curated/daily_user_engagement", "curated/daily_title_popularity", "processed/sessions/hr=00"):
             s3.put_object(Bucket="sw-lake", Key=f"{prefix.split('/hr=')[0]}/dt={DT}/part-0.parquet", Body=b"x")
         s3.put_object(Bucket="sw-lake", Key=f"curated/daily_device_summary/dt={DT}/_SUCCESS", Body=b"")
+        s3.put_object(Bucket="sw-lake", Key=MARKER, Body=b'{"how": "drained"}')  # the stream has ended
         boto3.client("athena", region_name=REGION).create_work_group(Name="sw-wg")
         sns = boto3.client("sns", region_name=REGION)
         topic = sns.create_topic(Name="sw-alerts")["TopicArn"]
@@ -94,12 +99,16 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
         sfn = boto3.client("stepfunctions", region_name=REGION)
         machine = sfn.create_state_machine(
             name="sw-daily-batch", roleArn=f"arn:aws:iam::{ACCOUNT}:role/sw-states",
-            definition=substitute_definition(asl_text, substitutions),
+            definition=without_long_retry_pauses(substitute_definition(asl_text, substitutions)),
         )["stateMachineArn"]
 
-        def run(execution_input: dict, measures: dict | None = None, redshift=("FINISHED", None)) -> dict:
+        def run(execution_input: dict, measures: dict | None = None, redshift=("FINISHED", None), days: int = 1,
+                queries: list | None = None) -> dict:
             state["redshift"] = redshift
-            athena_backends[ACCOUNT][REGION].query_results_queue.append(athena_result(measures or GOOD_MEASURES))
+            for _ in range(days):
+                athena_backends[ACCOUNT][REGION].query_results_queue.append(athena_result(measures or GOOD_MEASURES))
+            for extra in queries or []:
+                athena_backends[ACCOUNT][REGION].query_results_queue.insert(0, extra)
             arn = sfn.start_execution(stateMachineArn=machine, input=json.dumps(execution_input))["executionArn"]
             deadline = time.monotonic() + 60
             while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
@@ -109,20 +118,41 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
             alerts = [json.loads(m["Body"]) for m in messages]
             runs = {name: glue.get_job_runs(JobName=name)["JobRuns"] for name in JOBS.values()}
             return {"execution": described, "alerts": alerts, "glue_runs": runs, "calls": calls,
-                    "history": sfn.get_execution_history(executionArn=arn)["events"]}
+                    "history": sfn.get_execution_history(executionArn=arn)["events"], "s3": s3}
 
         yield run
+
+
+def without_long_retry_pauses(definition: str) -> str:
+    """moto's interpreter pauses for real: a retry's interval (two minutes before a failed Glue run
+    is tried again) becomes one second here. Nothing else of the definition changes."""
+    tree = json.loads(definition)
+
+    def walk(node):
+        if isinstance(node, dict):
+            for retrier in node.get("Retry", []):
+                retrier["IntervalSeconds"] = 1
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return json.dumps(tree)
 
 
 def test_success_path_runs_every_step_for_the_given_day(workflow):
     result = workflow({"dt": DT})
 
     assert result["execution"]["status"] == "SUCCEEDED", result["history"][-3:]
-    assert json.loads(result["execution"]["output"])["dt"] == DT
+    assert json.loads(result["execution"]["output"])["days"] == [DT]
     for name, runs in result["glue_runs"].items():
         assert [r["Arguments"].get("--dt") for r in runs] == [DT], name
     functions = [name for name, _ in result["calls"]["lambda"]]
-    assert functions == ["sw-run-date", "sw-load-statements", "sw-data-quality"]
+    # the quality check runs BEFORE the load is prepared: a bad day never reaches the warehouse
+    assert functions == ["sw-run-date", "sw-stream-progress", "sw-data-quality", "sw-load-statements"]
+    assert result["calls"]["lambda"][1][1] == {"dt": DT, "attempt": 0}
     assert result["calls"]["lambda"][2][1] == {"dt": DT}
     [sqls] = result["calls"]["redshift"]
     copies = [sql for sql in sqls if sql.upper().startswith("COPY")]
@@ -134,14 +164,79 @@ def test_success_path_runs_every_step_for_the_given_day(workflow):
     assert result["alerts"] == []
 
 
-def test_without_dt_the_workflow_processes_yesterday_utc(workflow):
-    result = workflow({})
+def test_without_dt_the_workflow_builds_yesterday_and_rebuilds_the_day_before(workflow):
+    result = workflow({}, days=2)
 
     assert result["execution"]["status"] == "SUCCEEDED", result["history"][-3:]
     started = result["execution"]["startDate"].astimezone(dt_.timezone.utc).date()
-    expected = (started - dt_.timedelta(days=1)).isoformat()
+    expected = [(started - dt_.timedelta(days=n)).isoformat() for n in (2, 1)]
     for runs in result["glue_runs"].values():
-        assert runs[0]["Arguments"]["--dt"] == expected
+        assert sorted(r["Arguments"]["--dt"] for r in runs) == expected
+    # one day at a time: each day's quality check, then its load, before the next day starts
+    order = [(name, event.get("dt")) for name, event in result["calls"]["lambda"]]
+    assert order == [("sw-run-date", None), ("sw-stream-progress", expected[1]),
+                     ("sw-data-quality", expected[0]), ("sw-load-statements", expected[0]),
+                     ("sw-data-quality", expected[1]), ("sw-load-statements", expected[1])]
+    assert len(result["calls"]["redshift"]) == 2
+
+
+def test_a_backfill_is_one_execution_loading_one_day_at_a_time(workflow):
+    days = ["2024-03-07", "2024-03-08", "2024-03-09"]
+    result = workflow({"from": days[0], "to": days[-1]}, days=3)
+
+    assert result["execution"]["status"] == "SUCCEEDED", result["history"][-3:]
+    loads = [event["dt"] for name, event in result["calls"]["lambda"] if name == "sw-load-statements"]
+    assert loads == days
+    # each load is its own batch, staging in temporary tables of its own session
+    assert len(result["calls"]["redshift"]) == 3
+    for sqls in result["calls"]["redshift"]:
+        creates = [sql for sql in sqls if "CREATE TEMPORARY TABLE" in sql.upper()]
+        assert len(creates) == 5
+
+
+def test_a_day_the_stream_has_not_finished_fails_saying_how_far_it_is(workflow):
+    result = workflow_without_marker(workflow)
+
+    assert result["execution"]["status"] == "FAILED"
+    _, message = _alert(result)
+    assert message["failed_step"] == "Check whether the stream has finished the days"
+    assert message["dt"] == DT
+    assert message["error"]["Error"] == "StreamNotFinished"
+    assert "2024-03-09T23:05:00.000Z" in message["error"]["Cause"]  # how far the stream is
+    assert "2024-03-10T00:30:00.000Z" in message["error"]["Cause"]  # what would complete the day
+    assert all(runs == [] for runs in result["glue_runs"].values())  # nothing was built
+
+
+def workflow_without_marker(workflow):
+    import boto3 as _boto3
+
+    _boto3.client("s3", region_name=REGION).delete_object(Bucket="sw-lake", Key=MARKER)
+    progress = athena_text_result({"max_window_end": "2024-03-09 23:05:00.000"})
+    return workflow({"dt": DT}, queries=[progress])
+
+
+def athena_text_result(values: dict[str, str]):
+    from moto.athena.models import QueryResults
+
+    names = list(values)
+    rows = [{"Data": [{"VarCharValue": n} for n in names]}, {"Data": [{"VarCharValue": values[n]} for n in names]}]
+    return QueryResults(rows=rows, column_info=[{"Name": n, "Type": "varchar"} for n in names])
+
+
+def test_fields_clients_started_sending_are_reported_and_the_day_still_loads(workflow):
+    import boto3 as _boto3
+
+    record = {"event_id": "e1", "event_type": "play", "user_id": "u", "ab_test_group": "B"}
+    _boto3.client("s3", region_name=REGION).put_object(
+        Bucket="sw-lake", Key=f"raw/dt={DT}/hr=10/part-0", Body=(json.dumps(record) + "\n").encode())
+    result = workflow({"dt": DT})
+
+    assert result["execution"]["status"] == "SUCCEEDED", result["history"][-3:]
+    assert len(result["alerts"]) == 1
+    notice = result["alerts"][0]
+    assert notice["Subject"] == "streamwatch: clients send fields the event contract does not know"
+    assert "ab_test_group (1 records)" in notice["Message"]
+    assert len(result["calls"]["redshift"]) == 1
 
 
 def _alert(result) -> tuple[dict, dict]:
@@ -164,8 +259,9 @@ def test_a_failing_glue_run_alerts_with_the_step_and_the_day_then_fails(workflow
     assert message["execution"] == execution["executionArn"]
     assert "FAILED" in message["error"]["Cause"]
     assert envelope["MessageAttributes"]["dt"]["Value"] == DT
-    # Nothing was loaded after the failure.
+    # Nothing was checked or loaded after the failure; the failed run was retried once by the workflow.
     assert result["calls"]["redshift"] == []
+    assert len(result["glue_runs"][JOBS["DailyTitlePopularityJobName"]]) == 2
     failed = [e for e in result["history"] if e["type"] == "ExecutionFailed"]
     assert failed and failed[0]["executionFailedEventDetails"]["error"] == "DailyBatchFailed"
     assert "Build the daily title popularity table failed for dt 2024-03-09" in failed[0]["executionFailedEventDetails"]["cause"]
@@ -179,7 +275,8 @@ def test_a_failed_redshift_load_alerts(workflow):
     assert message["failed_step"] == "Load the day into Redshift"
     assert message["error"]["Error"] == "Redshift statement FAILED"
     assert "permission denied" in message["error"]["Cause"]
-    assert [name for name, _ in result["calls"]["lambda"]] == ["sw-run-date", "sw-load-statements"]
+    assert [name for name, _ in result["calls"]["lambda"]] == [
+        "sw-run-date", "sw-stream-progress", "sw-data-quality", "sw-load-statements"]
 
 
 def test_a_failed_quality_check_alerts_with_its_findings(workflow):
@@ -190,8 +287,10 @@ def test_a_failed_quality_check_alerts_with_its_findings(workflow):
     assert result["execution"]["status"] == "FAILED"
     _, message = _alert(result)
     assert message["failed_step"] == "Check the quality of the day's data"
+    assert message["dt"] == DT
     assert message["error"]["Error"] == "DataQualityError"
     assert "user_engagement_watch_time_ms=899000" in message["error"]["Cause"]
+    assert result["calls"]["redshift"] == []  # the bad day never reached the warehouse
 
 
 def test_an_invalid_dt_alerts_before_any_job_runs(workflow):
@@ -199,7 +298,7 @@ def test_an_invalid_dt_alerts_before_any_job_runs(workflow):
 
     assert result["execution"]["status"] == "FAILED"
     _, message = _alert(result)
-    assert message["failed_step"] == "Work out which day to process"
+    assert message["failed_step"] == "Work out which days to process"
     assert message["input"]["dt"] == "2024-02-30"
     assert message["error"]["Error"] == "InvalidRunDate"
     assert all(runs == [] for runs in result["glue_runs"].values())

@@ -3,6 +3,7 @@ DESIGN §5 in the Glue catalog, the Flink property groups, the Glue jobs, IAM, a
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -137,12 +138,13 @@ DESIGN_COLUMNS = {
     "daily_device_summary": ["device_type", "country", "sessions", "users", "watch_time_ms", "avg_session_ms"],
     "dim_title": ["title_id", "name", "kind", "genre", "release_year", "runtime_ms"],
     "dlq_records": ["raw", "reason", "received_at"],
+    "stream_progress": ["window_start", "window_end", "titles"],
 }
 ZONES = {
     "raw_events": "raw/", "dlq_records": "dlq/", "late_events": "late/", "sessions": "processed/sessions/",
     "title_watch_5m": "processed/title_watch_5m/", "daily_user_engagement": "curated/daily_user_engagement/",
     "daily_title_popularity": "curated/daily_title_popularity/", "daily_device_summary": "curated/daily_device_summary/",
-    "dim_title": "curated/dim_title/",
+    "dim_title": "curated/dim_title/", "stream_progress": "processed/stream_progress/",
 }
 
 
@@ -235,6 +237,7 @@ def test_flink_property_groups_are_a_valid_job_configuration(template):
     fakes = {
         "EventStream.Arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/sw-dev-events", "AWS::Region": "eu-west-1",
         "LakeBucket": "sw-dev-lake", "WatermarkOutOfOrdernessMs": "5000", "CheckpointIntervalMs": "60000",
+        "SessionGapMinutes": "30",
     }
     groups = resolve(app["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"], fakes)
     config = parse_property_groups(groups, origin="template")  # the job's own parser, unchanged
@@ -245,7 +248,7 @@ def test_flink_property_groups_are_a_valid_job_configuration(template):
     assert run_options == {"python": "main.py", "jarfile": f"lib/{packaging.JAR_NAME}"}
     code = app["ApplicationConfiguration"]["ApplicationCodeConfiguration"]
     assert code["CodeContentType"] == "ZIPFILE"
-    assert code["CodeContent"]["S3ContentLocation"]["FileKey"] == {"Fn::Sub": "${ArtifactPrefix}/" + packaging.FLINK_ZIP}
+    assert code["CodeContent"]["S3ContentLocation"]["FileKey"] == {"Fn::Sub": "${FlinkArtifactPrefix}/" + packaging.FLINK_ZIP}
     flink = app["ApplicationConfiguration"]["FlinkApplicationConfiguration"]
     assert flink["CheckpointConfiguration"]["CheckpointingEnabled"] is True
     assert flink["ParallelismConfiguration"]["AutoScalingEnabled"] == {"Ref": "FlinkAutoScaling"}
@@ -277,7 +280,7 @@ def test_glue_jobs_run_the_batch_scripts_on_glue_5(template):
         args = props["DefaultArguments"]
         for zone in ("processed", "curated", "reference"):
             assert args[f"--{zone}_uri"] == {"Fn::Sub": "s3://${LakeBucket}/" + zone}, logical_id
-        assert args["--extra-py-files"] == {"Fn::Sub": "s3://${ArtifactBucket}/${ArtifactPrefix}/" + packaging.GLUE_PACKAGE_ZIP}
+        assert args["--extra-py-files"] == {"Fn::Sub": "s3://${ArtifactBucket}/${GlueArtifactPrefix}/" + packaging.GLUE_PACKAGE_ZIP}
     assert scripts == {f"{job}.py" for job in packaging.GLUE_JOBS}
 
 
@@ -342,6 +345,8 @@ ALARMS = {
     "FlinkRecordsBehindAlarm": ("AWS/KinesisAnalytics", "millisBehindLatest"),
     "StateMachineFailedAlarm": ("AWS/States", "ExecutionsFailed"),
     "DlqGrowthAlarm": ("AWS/S3", "BytesUploaded"),
+    "FlinkNoMetricsAlarm": ("AWS/KinesisAnalytics", "uptime"),
+    "FlinkNotReadingAlarm": ("AWS/KinesisAnalytics", "numRecordsInPerSecond"),
 }
 
 
@@ -370,3 +375,57 @@ def test_the_runbook_covers_every_alarm_and_the_glue_rule(template):
         name = alarm["Properties"]["AlarmName"]["Fn::Sub"].replace("${Project}-${Environment}-", "")
         assert f"`{name}`" in runbook, f"docs/operations.md does not explain the {name} alarm"
     assert "Glue Job State Change" in runbook
+
+
+def _evaluate_metric_math(expression: str, values: dict[str, float | None]) -> float:
+    """The alarm's expression on one period, with CloudWatch's meaning of IF, FILL and AND (a value
+    missing in the period is None; FILL replaces it)."""
+    python = (expression.replace("IF(", "_if(").replace("FILL(", "_fill(")
+              .replace(" AND ", " and ").replace(" OR ", " or "))
+    scope = {"_if": lambda c, a, b: a if c else b, "_fill": lambda v, d: d if v is None else v, **values}
+    return eval(python, {"__builtins__": {}}, scope)  # noqa: S307 - our own template's expression
+
+
+def test_a_silent_flink_job_is_an_alarm_missing_data_breaching(template):
+    """Item 5: stopped (no metrics) or running without reading while the stream receives records."""
+    alarms = resources(template, "AWS::CloudWatch::Alarm")
+    no_metrics = alarms["FlinkNoMetricsAlarm"]["Properties"]
+    assert no_metrics["TreatMissingData"] == "breaching"
+    assert no_metrics["ComparisonOperator"] == "LessThanOrEqualToThreshold" and no_metrics["Threshold"] == 0
+    not_reading = alarms["FlinkNotReadingAlarm"]["Properties"]
+    assert not_reading["TreatMissingData"] == "breaching"
+    [expression] = [m["Expression"] for m in not_reading["Metrics"] if m.get("ReturnData")]
+    threshold = not_reading["Threshold"]
+    cases = [  # (records into the stream, records the job read per second) -> alarm?
+        ({"incoming": 500.0, "flink_in": None}, True),   # job reports nothing
+        ({"incoming": 500.0, "flink_in": 0.0}, True),    # job runs but reads nothing
+        ({"incoming": 500.0, "flink_in": 3.2}, False),
+        ({"incoming": 0.0, "flink_in": 0.0}, False),     # a quiet stream is no outage
+        ({"incoming": None, "flink_in": None}, False),
+    ]
+    for values, fires in cases:
+        assert (_evaluate_metric_math(expression, values) >= threshold) is fires, values
+    streams = {m["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"] for m in not_reading["Metrics"]
+               if "MetricStat" in m}
+    assert streams == {"EventStream", "FlinkApplication"}
+
+
+def test_stateful_resources_survive_stack_deletion_and_replacement(template):
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] in ("AWS::Kinesis::Stream", "AWS::RedshiftServerless::Namespace", "AWS::S3::Bucket"):
+            assert resource.get("DeletionPolicy") == "Retain", logical_id
+            assert resource.get("UpdateReplacePolicy") == "Retain", logical_id
+
+
+def test_the_raw_crawler_detects_drift_without_touching_our_tables(template):
+    crawler = template["Resources"]["RawDriftCrawler"]["Properties"]
+    assert crawler["RecrawlPolicy"] == {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"}
+    assert crawler["SchemaChangePolicy"] == {"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"}
+    assert crawler["DatabaseName"] == {"Ref": "DriftGlueDatabase"} != {"Ref": "GlueDatabase"}
+    assert [t["Path"] for t in crawler["Targets"]["S3Targets"]] == [{"Fn::Sub": "s3://${LakeBucket}/raw/"}]
+    # its role can write only its own database, never the lake database with the projected tables
+    role = template["Resources"]["RawDriftCrawlerRole"]["Properties"]
+    text = json.dumps(role)
+    assert "${GlueDatabase}" not in text and "${DriftGlueDatabase}" in text
+    for table in glue_tables(template).values():
+        assert table["Parameters"]["projection.enabled"] == "true"

@@ -56,8 +56,10 @@ class FakeKinesis:
         return {"FailedRecordCount": len(failed), "Records": results}
 
 
-def records(n, pad=0):
-    return [json.dumps({"event_id": f"e{i}", "user_id": f"u{i % 7}", "pad": "x" * pad}) for i in range(n)]
+def records(n, pad=0, users=None):
+    """n records; each its own key, or ``users`` keys taken in turn."""
+    return [json.dumps({"event_id": f"e{i}", "user_id": f"u{i if users is None else i % users}", "pad": "x" * pad})
+            for i in range(n)]
 
 
 class Sleeps:
@@ -66,6 +68,21 @@ class Sleeps:
 
     def __call__(self, seconds):
         self.calls.append(seconds)
+
+
+class Clock:
+    """A fake clock that sleeping moves forward (and each call moves a little)."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
 
 
 def test_batches_of_at_most_500_records():
@@ -78,11 +95,19 @@ def test_batches_of_at_most_500_records():
 
 def test_batches_of_at_most_5_mib_counting_partition_keys():
     data = records(30, pad=400 * 1024)
-    size = len(data[0].encode()) + len(b"u0")
-    per_request = (5 * MiB) // size  # the oracle: how many such records fit in one request
+    sizes = [len(r.encode()) + len(f"u{i}") for i, r in enumerate(data)]
     fake = FakeKinesis()
     report = KinesisWriter(fake, "events", sleep=Sleeps()).write(data)
-    assert [len(call) for call in fake.calls] == [per_request, per_request, 30 - 2 * per_request]
+    # the oracle: greedy packing of the sizes under 5 MiB
+    expected, current, total = [], 0, 0
+    for size in sizes:
+        if total + size > 5 * MiB:
+            expected.append(current)
+            current, total = 0, 0
+        current += 1
+        total += size
+    expected.append(current)
+    assert [len(call) for call in fake.calls] == expected
     assert report.sent == 30
 
 
@@ -99,48 +124,61 @@ def test_a_record_over_1_mib_is_reported_failed_not_dropped():
     assert fake.delivered == [b"{}", fits.encode()]
 
 
-def test_retries_only_failed_entries_and_delivers_each_record_exactly_once():
-    data = records(3_000)
+def _per_key(delivered):
+    order = {}
+    for data in delivered:
+        record = json.loads(data)
+        order.setdefault(record["user_id"], []).append(record["event_id"])
+    return order
+
+
+def test_a_hot_shard_loses_nothing_and_keeps_each_keys_order():
+    """30% of entries refused and every 4th call throttled: everything arrives once, in per-key order."""
+    data = records(3_000, users=40)
     fake = FakeKinesis(entry_failure=0.3, throttle_every=4, seed=3)
-    sleeps = Sleeps()
-    report = KinesisWriter(fake, "events", retry=RetryPolicy(max_attempts=30), sleep=sleeps, seed=1).write(data)
+    clock = Clock()
+    report = KinesisWriter(fake, "events", sleep=clock.sleep, clock=clock, seed=1).write(data)
     assert report.failed == 0 and report.sent == 3_000
     assert Counter(fake.delivered) == Counter(r.encode() for r in data)  # nothing lost, nothing twice
+    assert _per_key(fake.delivered) == _per_key(r.encode() for r in data)  # each key in its order
     assert sum(len(call) for call in fake.calls) == 3_000 + report.retried
-    assert report.retried > 1_000
-    # after a call with failures, the next call carries exactly the failed entries (all, after a throttle)
-    for index, failed in enumerate(fake.failed_per_call[:-1]):
-        following = fake.calls[index + 1]
-        if failed == "exception":
-            assert following == fake.calls[index]
-        elif failed:
-            assert following == failed
-    assert sum(report.errors.values()) == report.retried
+    assert report.retried > 1_000 and sum(report.errors.values()) == report.retried
+    for call in fake.calls:  # at most one record of a key per request: a later one never overtakes
+        keys = [r["PartitionKey"] for r in call]
+        assert len(keys) == len(set(keys))
 
 
-def test_backoff_is_exponential_with_full_jitter_and_capped():
+def test_backoff_is_exponential_with_full_jitter_capped_and_ends_with_the_budget():
     fake = FakeKinesis(always_fail=True)
-    sleeps = Sleeps()
-    policy = RetryPolicy(max_attempts=8, base_delay_s=0.1, max_delay_s=1.0)
-    KinesisWriter(fake, "events", retry=policy, sleep=sleeps, seed=5).write(records(10))
-    assert len(sleeps.calls) == 7  # between 8 attempts
-    caps = [min(1.0, 0.1 * 2**k) for k in range(7)]
-    assert all(0 <= s <= cap for s, cap in zip(sleeps.calls, caps))
-    assert max(sleeps.calls[4:]) > 0.2  # grew beyond the first caps
+    clock = Clock()
+    policy = RetryPolicy(record_ttl_s=30.0, base_delay_s=0.1, max_delay_s=1.0)
+    report = KinesisWriter(fake, "events", retry=policy, sleep=clock.sleep, clock=clock, seed=5).write(records(1))
+    assert report.failed == 1 and report.sent == 0
+    pauses = clock.sleeps
+    assert len(fake.calls) == len(pauses) + 1
+    caps = [min(1.0, 0.1 * 2**k) for k in range(len(pauses))]
+    assert all(0 <= pause <= cap for pause, cap in zip(pauses, caps))
+    assert max(pauses[4:]) > 0.2  # grew beyond the first caps
+    # kept for its whole budget, not for a count: ~30 s of attempts at <= 1 s apart, none past 30 s
+    assert 28.0 <= clock.now <= 30.0 and len(fake.calls) >= 30
 
 
-def test_gives_up_after_max_attempts_with_the_right_failed_count():
+def test_the_budget_is_per_record_from_its_first_attempt():
     fake = FakeKinesis(always_fail=True)
-    report = KinesisWriter(fake, "events", retry=RetryPolicy(max_attempts=3), sleep=Sleeps()).write(records(700))
+    clock = Clock()
+    policy = RetryPolicy(record_ttl_s=5.0, base_delay_s=0.5, max_delay_s=0.5)
+    report = KinesisWriter(fake, "events", retry=policy, sleep=clock.sleep, clock=clock, seed=2).write(records(700))
     assert report.sent == 0 and report.failed == 700
-    assert report.retried == 2 * 700
-    assert [len(c) for c in fake.calls] == [500, 500, 500, 200, 200, 200]
+    assert clock.now <= 5.0 + 1e-9
+    assert sum(len(c) for c in fake.calls) == 700 + report.retried
 
 
 def test_partial_give_up_counts_only_the_undelivered():
     fake = FakeKinesis(entry_failure=0.5, seed=8)
+    clock = Clock()
     data = records(400)
-    report = KinesisWriter(fake, "events", retry=RetryPolicy(max_attempts=2), sleep=Sleeps()).write(data)
+    policy = RetryPolicy(record_ttl_s=0.3, base_delay_s=0.2, max_delay_s=0.2)
+    report = KinesisWriter(fake, "events", retry=policy, sleep=clock.sleep, clock=clock).write(data)
     assert report.sent == len(fake.delivered) == len(set(fake.delivered))
     assert report.sent + report.failed == 400
     assert 0 < report.failed < 400
@@ -148,10 +186,19 @@ def test_partial_give_up_counts_only_the_undelivered():
 
 def test_throttling_forever_gives_up_other_errors_are_raised():
     fake = FakeKinesis(error_code="ProvisionedThroughputExceededException")
-    report = KinesisWriter(fake, "events", retry=RetryPolicy(max_attempts=4), sleep=Sleeps()).write(records(5))
-    assert report.failed == 5 and len(fake.calls) == 4
+    clock = Clock()
+    report = KinesisWriter(fake, "events", retry=RetryPolicy(record_ttl_s=2.0), sleep=clock.sleep,
+                           clock=clock).write(records(5))
+    assert report.failed == 5 and len(fake.calls) > 3 and clock.now <= 2.0 + 1e-9
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
         KinesisWriter(FakeKinesis(error_code="ResourceNotFoundException"), "events", sleep=Sleeps()).write(records(5))
+
+
+def test_the_retry_policy_refuses_nonsense():
+    with pytest.raises(ValueError, match="record_ttl_s"):
+        RetryPolicy(record_ttl_s=0)
+    with pytest.raises(ValueError, match="delays"):
+        RetryPolicy(base_delay_s=-1)
 
 
 def test_rate_limit_paces_requests():
@@ -204,3 +251,26 @@ def test_jsonl_writer_leaves_nothing_half_written(tmp_path):
 def test_jsonl_writer_refuses_records_that_would_split_lines(tmp_path):
     report = JsonlWriter(tmp_path / "e.jsonl").write(['{"a":1}', '{"a":\n2}'])
     assert report.sent == 1 and report.failed == 1
+
+
+def test_without_failures_records_arrive_exactly_in_input_order():
+    """Lateness is judged across keys (contract §2), so nothing may overtake anything when nothing
+    fails; a request ends before a key's second record instead of skipping it."""
+    data = records(2_000, users=50)
+    fake = FakeKinesis()
+    report = KinesisWriter(fake, "events", sleep=Sleeps()).write(data)
+    assert report.sent == 2_000 and report.retried == 0
+    assert fake.delivered == [r.encode() for r in data]
+    for index, call in enumerate(fake.calls[:-1]):
+        keys = [r["PartitionKey"] for r in call]
+        assert len(keys) == len(set(keys))
+        next_key = fake.calls[index + 1][0]["PartitionKey"]
+        assert len(call) == 500 or next_key in keys  # a request is cut only where its key would repeat
+
+
+def test_without_key_order_requests_are_full_and_still_in_input_order_when_nothing_fails():
+    data = records(1_200, users=50)
+    fake = FakeKinesis()
+    report = KinesisWriter(fake, "events", sleep=Sleeps(), key_order=False).write(data)
+    assert report.sent == 1_200 and [len(c) for c in fake.calls] == [500, 500, 200]
+    assert fake.delivered == [r.encode() for r in data]

@@ -49,6 +49,8 @@ def test_opens_with_a_header_of_purpose_grain_and_source(path):
 
 
 def _built(statement: exp.Expression) -> str:
+    if isinstance(statement, exp.Drop):
+        return statement.find(exp.Table).name
     if isinstance(statement, (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert)):
         return statement.this.find(exp.Table).name
     raise AssertionError(f"unexpected {statement.key}")
@@ -59,11 +61,15 @@ def test_is_named_after_what_it_builds(path):
     statement = parse_file(path, "redshift" if "redshift" in path.parts else "athena")
     built = _built(statement)
     if path.parent.name == "load":
-        # copy_<staging>, merge_<target>, clear_<staging> (delete all), prune_<target> (delete some)
-        verb = {"copy": "copy", "merge": "merge"}.get(statement.key)
+        # create_<staging> (temporary), copy_<staging>, merge_<target>, prune_<target>, drop_<staging>
+        verb = {"copy": "copy", "merge": "merge", "create": "create", "drop": "drop"}.get(statement.key)
         if statement.key == "delete":
             verb = "prune" if statement.args.get("where") else "clear"
         assert f"{verb}_{built}" == path.stem
+        if statement.key in ("create", "drop"):
+            assert built.startswith("stg_")  # only this load's own staging is created and dropped
+        if statement.key == "create":
+            assert statement.find(exp.TemporaryProperty) is not None, "staging must be temporary (per session)"
     else:
         assert path.stem == built
 
@@ -104,8 +110,8 @@ def test_athena_tables_use_partition_projection(path):
 def test_the_load_plan_uses_every_load_file_and_only_those():
     planned = {name for step in plan.LOAD_STEPS for name in step.statement_names()}
     assert planned == {p.stem for p in (SQL / "redshift" / "load").glob("*.sql")}
-    targets = {step.target for step in plan.LOAD_STEPS} | {step.staging for step in plan.LOAD_STEPS}
-    assert targets == {p.stem for p in (SQL / "redshift" / "ddl").glob("*.sql")}
+    targets = {step.target for step in plan.LOAD_STEPS}
+    assert targets == {p.stem for p in (SQL / "redshift" / "ddl").glob("*.sql")}  # no permanent staging
 
 
 def test_sqlfluff_lint_passes_on_every_file():

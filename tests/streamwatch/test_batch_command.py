@@ -58,3 +58,57 @@ def test_bad_input_gets_a_clear_message(tmp_path):
 def test_help_has_an_example():
     result = run("--help")
     assert result.exit_code == 0 and "streamwatch batch --dt" in result.output
+
+
+def _progress_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "batch" / "test_completeness.py"
+    spec = importlib.util.spec_from_file_location("completeness_tests", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _lake_without_marker(tmp_path) -> Path:
+    lake = Path(shutil.copytree(FIXTURE, tmp_path / "lake"))
+    (lake / "processed" / "stream_progress" / "_END_OF_INPUT").unlink()
+    return lake
+
+
+def test_a_day_the_stream_has_not_finished_is_refused_with_how_far_it_is(tmp_path):
+    lake = _lake_without_marker(tmp_path)
+    _progress_module().write_progress(lake, ["2024-03-10T23:55:00", "2024-03-11T00:20:00"])
+    result = run("--dt", "2024-03-09", "--dt", "2024-03-10", "--lake", str(lake))
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "dt=2024-03-10 is not complete yet" in output
+    assert "2024-03-11T00:25:00.000Z" in output  # how far the stream is: the newest window_end
+    assert "2024-03-11T00:30:00.000Z" in output  # what would make it complete
+    assert "dt=2024-03-09" not in output  # complete days are not listed as refused ...
+    assert not (lake / "curated").exists()  # ... and nothing at all is built
+
+
+def test_a_lake_without_any_progress_is_refused_then_built_with_force(tmp_path):
+    lake = _lake_without_marker(tmp_path)
+    shutil.rmtree(lake / "processed" / "stream_progress")
+    result = run("--dt", "2024-03-10", "--lake", str(lake))
+    assert result.exit_code == 1 and "no progress published yet" in result.output
+    assert "--force" in result.output
+    result = run("--dt", "2024-03-10", "--lake", str(lake), "--force")
+    assert result.exit_code == 0, result.output
+    assert "--force" in result.output and (lake / "curated" / "daily_device_summary" / "dt=2024-03-10").is_dir()
+
+
+def test_batch_on_a_lake_from_elsewhere_skips_dim_title_and_says_so(tmp_path):
+    """Item 1: no title catalog, no producer: the three daily tables are built, dim_title is skipped."""
+    lake = tmp_path / "foreign"
+    shutil.copytree(FIXTURE / "processed", lake / "processed")
+    result = run("--dt", "2024-03-10", "--lake", str(lake))
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "dim_title" in output and "skipped: no title catalog at" in output
+    for table in ("daily_user_engagement", "daily_title_popularity", "daily_device_summary"):
+        files = [f for f in (lake / "curated" / table / "dt=2024-03-10").iterdir() if not f.name.startswith(("_", "."))]
+        assert sum(pq.read_metadata(f).num_rows for f in files) == 7
+    assert not (lake / "curated" / "dim_title").exists()

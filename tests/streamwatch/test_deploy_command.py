@@ -117,18 +117,22 @@ def test_preview_shows_the_change_set_and_changes_nothing(dist, aws):
 
 
 def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
+    from streamwatch.deploy import group_prefixes
+
     manifest = json.loads((dist / "manifest.json").read_text())
-    prefix = f"sw-dev/{manifest['build_id']}"
+    prefixes = group_prefixes("sw-dev", manifest)
+    prefix = "sw-dev"
     with _workarounds().placeholder_resources() as stood_in:
         result = deploy(dist, "--yes", "--parameter", "Environment=test", "--parameter", "AlertEmail=ops@example.com")
         assert result.exit_code == 0, result.output
         assert "stack sw-dev: CREATE_COMPLETE" in result.output
 
-        # The build is in the artefact bucket under <stack>/<build id>/, with its hashes.
+        # The build is in the artefact bucket, each group under <stack>/<hash of the group>/.
         s3 = boto3.client("s3", region_name=REGION)
         keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["Contents"]}
-        assert keys == {f"{prefix}/{path}" for path in manifest["artifacts"]}
-        head = s3.head_object(Bucket=BUCKET, Key=f"{prefix}/{packaging.LAMBDA_ZIP}")
+        assert keys == {f"{prefixes[path.split('/')[0]]}/{path}" for path in manifest["artifacts"]}
+        assert len(set(prefixes.values())) == len(prefixes)  # one hash per group
+        head = s3.head_object(Bucket=BUCKET, Key=f"{prefixes['lambda']}/{packaging.LAMBDA_ZIP}")
         assert head["Metadata"]["sha256"] == manifest["artifacts"][packaging.LAMBDA_ZIP]["sha256"]
 
         # What moto supports was created, with the stack's names and settings.
@@ -146,7 +150,8 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
         topics = [t["TopicArn"] for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]]
         assert any(t.endswith(":streamwatch-test-alerts") for t in topics)
         functions = {f["FunctionName"]: f for f in boto3.client("lambda", region_name=REGION).list_functions()["Functions"]}
-        assert set(functions) == {"streamwatch-test-run-date", "streamwatch-test-load-statements", "streamwatch-test-data-quality"}
+        assert set(functions) == {"streamwatch-test-run-date", "streamwatch-test-load-statements",
+                                  "streamwatch-test-data-quality", "streamwatch-test-stream-progress"}
         assert functions["streamwatch-test-load-statements"]["Handler"] == "load_statements.handler"
         assert functions["streamwatch-test-load-statements"]["Environment"]["Variables"]["LAKE_URI"] == f"s3://{lake}"
         machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
@@ -158,7 +163,7 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
         dashboards = boto3.client("cloudwatch", region_name=REGION).list_dashboards()["DashboardEntries"]
         assert [d["DashboardName"] for d in dashboards] == ["streamwatch-test"]
         roles = boto3.client("iam").list_roles()["Roles"]
-        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 8
+        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 9  # + the raw-drift crawler role
 
         # Unsupported types were only stood in for; every artefact they point at was uploaded.
         jobs = stood_in["AWS::Glue::Job"]
@@ -169,7 +174,7 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
             assert bucket == BUCKET and key in keys, script
         [flink] = stood_in["AWS::KinesisAnalyticsV2::Application"]
         location = flink.properties["ApplicationConfiguration"]["ApplicationCodeConfiguration"]["CodeContent"]["S3ContentLocation"]
-        assert location["FileKey"] == f"{prefix}/{packaging.FLINK_ZIP}" and location["FileKey"] in keys
+        assert location["FileKey"] == f"{prefixes['flink']}/{packaging.FLINK_ZIP}" and location["FileKey"] in keys
 
         # Deploying the same build again uploads nothing. (CloudFormation then fails the change set
         # with "didn't contain changes", reported as up to date - see the unit test below; moto
@@ -200,10 +205,14 @@ def test_an_update_keeps_the_parameters_it_is_not_given(dist, next_dist, aws):
         assert "change set to update stack sw-dev" in second.output
         assert "stack sw-dev: UPDATE_COMPLETE" in second.output
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in cfn.describe_stacks(StackName="sw-dev")["Stacks"][0]["Parameters"]}
-    new_build = json.loads((next_dist / "manifest.json").read_text())["build_id"]
+    from streamwatch.deploy import group_prefixes
+
+    first_groups = group_prefixes("sw-dev", json.loads((dist / "manifest.json").read_text()))
+    new_groups = group_prefixes("sw-dev", json.loads((next_dist / "manifest.json").read_text()))
     assert parameters["Environment"] == "test"  # not reverted to the template default
     assert parameters["RawRetentionDays"] == "60"
-    assert parameters["ArtifactPrefix"] == f"sw-dev/{new_build}"
+    assert parameters["FlinkArtifactPrefix"] == new_groups["flink"] != first_groups["flink"]  # a new jar
+    assert parameters["LambdaArtifactPrefix"] == new_groups["lambda"] == first_groups["lambda"]  # unchanged
 
 
 class ChangeSetStub:
@@ -239,3 +248,105 @@ def test_a_failed_change_set_is_an_error_with_its_reason():
 
     with pytest.raises(DeployError, match="Unresolved resource dependencies"):
         create_change_set(Failing(), "sw-dev", "u", [], "UPDATE", "cs-1", poll_seconds=0, timeout_seconds=5, sleep=lambda s: None)
+
+
+# ---------------------------------------------------------------- only what changed; nothing replaced
+
+
+def _resolve(node, values):
+    """A template node with Ref/Fn::Sub of the given parameters filled in (others left as they are)."""
+    if isinstance(node, dict):
+        if set(node) == {"Ref"} and node["Ref"] in values:
+            return values[node["Ref"]]
+        if set(node) == {"Fn::Sub"} and isinstance(node["Fn::Sub"], str):
+            text = node["Fn::Sub"]
+            for key, value in values.items():
+                text = text.replace("${" + key + "}", value)
+            return {"Fn::Sub": text}
+        return {k: _resolve(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, values) for v in node]
+    return node
+
+
+def test_a_lambda_or_glue_change_leaves_the_flink_application_untouched(tmp_path, dist):
+    """Item 6: build again after a change to a Lambda and a Glue job; the only resources whose resolved
+    properties differ are Lambda/Glue ones - the Flink application and its role keep theirs."""
+    import shutil
+
+    from streamwatch.deploy import artifact_parameters, group_prefixes, load_template
+
+    repo = tmp_path / "repo"
+    for part in ("flink_app", "infra", "batch", "warehouse", "sql"):
+        shutil.copytree(REPO_ROOT / part, repo / part, ignore=shutil.ignore_patterns("target", "__pycache__"))
+    for changed in (repo / "infra" / "lambda" / "batch_ops" / "run_date.py", repo / "batch" / "jobs" / "dim_title.py"):
+        changed.write_text(changed.read_text() + "\n# a change\n")
+    jar = next(iter((dist.parent.parent).glob("jar*/" + packaging.JAR_NAME)), None) or _small_jar(tmp_path)
+    changed_dist = packaging.build(tmp_path / "dist", repo_root=repo, jar=jar).out_dir
+    before = artifact_parameters(group_prefixes("sw-dev", json.loads((dist / "manifest.json").read_text())))
+    after = artifact_parameters(group_prefixes("sw-dev", json.loads((changed_dist / "manifest.json").read_text())))
+    assert before["FlinkArtifactPrefix"] == after["FlinkArtifactPrefix"]
+    assert before["LambdaArtifactPrefix"] != after["LambdaArtifactPrefix"]
+    assert before["GlueArtifactPrefix"] != after["GlueArtifactPrefix"]
+    template = load_template((REPO_ROOT / "infra" / "cloudformation" / "streamwatch.yaml").read_text())
+    changed = {name for name, resource in template["Resources"].items()
+               if _resolve(resource, before) != _resolve(resource, after)}
+    types = {template["Resources"][name]["Type"] for name in changed}
+    assert types <= {"AWS::Lambda::Function", "AWS::Glue::Job", "AWS::IAM::Role"}, changed
+    assert "FlinkApplication" not in changed and "FlinkRole" not in changed
+    assert {"RunDateFunction", "DimTitleJob", "GlueJobRole"} <= changed
+
+
+def _small_jar(tmp_path):
+    jar = tmp_path / packaging.JAR_NAME
+    with zipfile.ZipFile(jar, "w") as archive:
+        archive.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+    return jar
+
+
+def _change_sets_replace_the_stream(monkeypatch):
+    """Every change set also says it would replace the stream (as a renamed stream would)."""
+    from streamwatch import deploy as deploy_module
+
+    original = deploy_module.create_change_set
+
+    def with_a_replacement(*args, **kwargs):
+        status, changes = original(*args, **kwargs)
+        return status, [*changes, deploy_module.Change("Modify", "EventStream", "AWS::Kinesis::Stream", "True")]
+
+    monkeypatch.setattr(deploy_module, "create_change_set", with_a_replacement)
+
+
+def test_a_change_set_replacing_a_stateful_resource_is_refused_unless_allowed(dist, aws, monkeypatch):
+    _change_sets_replace_the_stream(monkeypatch)
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    with _workarounds().placeholder_resources():
+        refused = deploy(dist, "--yes")
+        assert refused.exit_code == 1
+        assert "refusing a change set that would replace or remove resources that hold data" in refused.output
+        assert "EventStream (AWS::Kinesis::Stream): Modify, replacement True" in refused.output
+        assert "--allow-replace" in refused.output
+        assert cfn.describe_stacks(StackName="sw-dev")["Stacks"][0]["StackStatus"] == "REVIEW_IN_PROGRESS"
+        assert boto3.client("kinesis", region_name=REGION).list_streams()["StreamNames"] == []
+
+
+def test_allow_replace_executes_such_a_change_set(dist, aws, monkeypatch):
+    _change_sets_replace_the_stream(monkeypatch)
+    with _workarounds().placeholder_resources():
+        allowed = deploy(dist, "--yes", "--allow-replace")
+        assert allowed.exit_code == 0, allowed.output
+        assert "--allow-replace: going on although 1 stateful resource(s)" in allowed.output
+        assert "stack sw-dev: CREATE_COMPLETE" in allowed.output
+
+
+def test_which_changes_count_as_replacing_state():
+    from streamwatch.deploy import Change, stateful_replacements
+
+    changes = [
+        Change("Modify", "EventStream", "AWS::Kinesis::Stream", "Conditional"),
+        Change("Modify", "LakeBucket", "AWS::S3::Bucket", "False"),
+        Change("Remove", "RedshiftNamespace", "AWS::RedshiftServerless::Namespace", ""),
+        Change("Modify", "RunDateFunction", "AWS::Lambda::Function", "True"),
+        Change("Add", "NewBucket", "AWS::S3::Bucket", ""),
+    ]
+    assert [c.logical_id for c in stateful_replacements(changes)] == ["EventStream", "RedshiftNamespace"]

@@ -126,10 +126,15 @@ def test_every_module_main_py_imports_is_in_the_flink_zip(dist, tmp_path):
 
 def test_lambda_bundle_prepares_a_load_from_the_bundle_alone(dist, tmp_path):
     root = unpack(dist / packaging.LAMBDA_ZIP, tmp_path / "lambda")
-    assert {"run_date.py", "load_statements.py", "data_quality.py", "data_quality.sql"} <= {p.name for p in root.iterdir()}
+    assert {"run_date.py", "load_statements.py", "data_quality.py", "data_quality.sql", "stream_progress.py",
+            "stream_progress.sql", "raw_fields.py", "athena_query.py"} <= {p.name for p in root.iterdir()}
+    # of the batch package, only the pure modules the Lambdas import travel (no Spark code)
+    assert sorted(p.name for p in (root / "batch").iterdir()) == ["__init__.py", "completeness.py", "event_contract.py"]
     assert (root / "sql" / "redshift" / "load").is_dir()
     code = (
-        "import os, run_date, data_quality, load_statements, sqlglot, warehouse\n"
+        "import os, run_date, data_quality, load_statements, stream_progress, raw_fields, sqlglot, warehouse\n"
+        "from batch.completeness import StreamProgress\n"
+        "assert stream_progress.day_verdict('2024-03-09', StreamProgress(None, {})).complete\n"
         "root = os.getcwd()\n"
         "assert sqlglot.__file__.startswith(root) and warehouse.__file__.startswith(root)\n"
         "class Lake:\n"

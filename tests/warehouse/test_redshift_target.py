@@ -80,7 +80,13 @@ def test_a_load_sends_redshift_sql_in_one_transaction():
     assert all(st.key == "select" for st in log[commits[1] + 1:] if st != "COMMIT")
     load_part = log[commits[0] + 1:commits[1]]
     kinds = [statement.key for statement in load_part]
-    assert kinds.count("copy") == 4 and kinds.count("merge") == 5 and kinds.count("delete") == 5 + 4
+    assert kinds.count("copy") == 4 and kinds.count("merge") == 5 and kinds.count("delete") == 4  # prunes
+    # every family stages in a temporary table of its own session, counted before it is dropped
+    created = [st for st in load_part if st.key == "create"]
+    assert len(created) == 5 and all(st.find(exp.TemporaryProperty) is not None for st in created)
+    assert all("CREATE TEMPORARY TABLE" in st.sql("redshift") for st in created)
+    assert [st.find(exp.Table).name for st in load_part if st.key == "drop"] == [
+        st.this.find(exp.Table).name for st in created]
     copy = next(st for st in load_part if st.key == "copy" and st.this.name == "stg_title_daily")
     assert copy.args["files"][0].this == "s3://lake-bucket/lake/curated/daily_title_popularity/dt=2024-03-09/"
     assert copy.args["credentials"].args["iam_role"].this == ENV["REDSHIFT_COPY_ROLE_ARN"]

@@ -1,11 +1,18 @@
-"""Lambda: the data-quality check of one day, the last step of the daily batch.
+"""Lambda: the data-quality check of one day, run after the Glue jobs and BEFORE the Redshift load,
+so a bad day never reaches the warehouse.
 
 One Athena query (``data_quality.sql``) measures the day; ``evaluate`` turns the measures into
 failures: an empty table, a DLQ ratio over the threshold, curated totals that differ from processed
 totals. Any failure raises ``DataQualityError`` (the state machine catches it and alerts); a clean
-day returns the measures.
+day returns the measures. dim_title is optional input (DESIGN §5), so its row count is reported,
+not required.
 
-Environment: ATHENA_WORKGROUP, GLUE_DATABASE, MAX_DLQ_RATIO (e.g. 0.01), optional QUERY_TIMEOUT_SECONDS.
+It also reports schema drift: the top-level fields of the day's raw records (a sample of at most
+RAW_SAMPLE_BYTES) that the event contract does not know (``raw_fields``). Those are no failure --
+the job ignores unknown fields -- but ``has_unknown_fields`` lets the workflow tell the team.
+
+Environment: ATHENA_WORKGROUP, GLUE_DATABASE, MAX_DLQ_RATIO (e.g. 0.01), LAKE_URI (s3://bucket),
+optional QUERY_TIMEOUT_SECONDS and RAW_SAMPLE_BYTES (default 32 MiB).
 """
 
 from __future__ import annotations
@@ -18,10 +25,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from athena_query import AthenaQueryFailed, AthenaQueryNotFinished, run_query as run_athena_query, without_comments
+
+__all__ = ["AthenaQueryFailed", "AthenaQueryNotFinished", "DataQualityError", "evaluate", "handler", "run_query"]
 QUERY_FILE = Path(__file__).with_name("data_quality.sql")
 _DT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Tables that must hold at least one row for the day.
+# Tables that must hold at least one row for the day (dim_title is optional input: not here).
 NON_EMPTY = (
     "raw_events",
     "sessions",
@@ -29,7 +39,6 @@ NON_EMPTY = (
     "user_engagement_rows",
     "title_popularity_rows",
     "device_summary_rows",
-    "dim_title_rows",
 )
 # (curated measure, processed measure) pairs that must be equal.
 EQUAL_TOTALS = (
@@ -44,13 +53,6 @@ EQUAL_TOTALS = (
 class DataQualityError(RuntimeError):
     """The day failed at least one check; the message lists every failure as JSON."""
 
-
-class AthenaQueryNotFinished(RuntimeError):
-    """The query did not finish within the function's budget (the state machine retries)."""
-
-
-class AthenaQueryFailed(RuntimeError):
-    """Athena reported FAILED or CANCELLED."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,8 +77,7 @@ def evaluate(measures: Mapping[str, int], max_dlq_ratio: float) -> list[Failure]
 
 def query_text() -> str:
     """The measuring query without its comment lines (a ``?`` in a comment is no parameter)."""
-    lines = QUERY_FILE.read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if not line.lstrip().startswith("--"))
+    return without_comments(QUERY_FILE.read_text(encoding="utf-8"))
 
 
 def run_query(
@@ -91,35 +92,15 @@ def run_query(
     """Run the measuring query for ``dt`` and return its single row as ints."""
     if not _DT.match(dt):
         raise ValueError(f"dt must be YYYY-MM-DD, got {dt!r}")
-    execution = athena.start_query_execution(
-        QueryString=sql,
-        QueryExecutionContext={"Database": database},
-        WorkGroup=workgroup,
-        ExecutionParameters=[f"'{dt}'"] * sql.count("?"),
-    )
-    query_id = execution["QueryExecutionId"]
-    deadline = time.monotonic() + timeout_seconds
-    delay = 0.5
-    while True:
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        state = status["State"]
-        if state == "SUCCEEDED":
-            break
-        if state in ("FAILED", "CANCELLED"):
-            raise AthenaQueryFailed(f"Athena query {query_id} {state}: {status.get('StateChangeReason', '')}")
-        if time.monotonic() > deadline:
-            raise AthenaQueryNotFinished(f"Athena query {query_id} still {state} after {timeout_seconds:.0f} s")
-        sleep(delay)
-        delay = min(delay * 2, 5.0)
-    rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
-    if len(rows) != 2:
-        raise AthenaQueryFailed(f"Athena query {query_id} returned {len(rows) - 1} rows, expected 1")
-    header = [cell.get("VarCharValue", "") for cell in rows[0]["Data"]]
-    values = [cell.get("VarCharValue", "0") for cell in rows[1]["Data"]]
-    return {name: int(value) for name, value in zip(header, values)}
+    rows = run_athena_query(athena, sql, [f"'{dt}'"] * sql.count("?"), database, workgroup, timeout_seconds, sleep)
+    if len(rows) != 1:
+        raise AthenaQueryFailed(f"the quality query returned {len(rows)} rows, expected 1")
+    return {name: int(value or 0) for name, value in rows[0].items()}
 
 
-def handler(event: dict[str, Any], context: Any = None, athena: Any = None) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: Any = None, athena: Any = None, s3: Any = None) -> dict[str, Any]:
+    import raw_fields
+
     if athena is None:
         import boto3
 
@@ -137,4 +118,10 @@ def handler(event: dict[str, Any], context: Any = None, athena: Any = None) -> d
     failures = evaluate(measures, max_ratio)
     if failures:
         raise DataQualityError(json.dumps({"dt": dt, "failures": [dataclasses.asdict(f) for f in failures], "measures": measures}))
-    return {"dt": dt, "passed": True, "measures": measures}
+    drift = raw_fields.unknown_fields_of_day(
+        raw_fields.S3RawReader(os.environ["LAKE_URI"], s3), dt,
+        max_bytes=int(os.environ.get("RAW_SAMPLE_BYTES", str(raw_fields.DEFAULT_SAMPLE_BYTES))),
+    )
+    return {"dt": dt, "passed": True, "measures": measures, "unknown_fields": drift.unknown_fields,
+            "has_unknown_fields": bool(drift.unknown_fields), "raw_records_sampled": drift.records,
+            "unknown_fields_message": drift.message()}

@@ -53,7 +53,9 @@ def statements_for_day(dt: str, lake_uri: str, iam_role: str, files: Any) -> lis
 
     check_dt(dt)
     statements = [render("ddl", name, {}) for name in plan.ddl_names()]
-    statements += [render("views", name, {}) for name in plan.view_names()]
+    from warehouse.view_sql import view_statement
+
+    statements += [(f"views/{name}", view_statement(name).sql(dialect="redshift")) for name in plan.view_names()]
     for step in plan.LOAD_STEPS:
         source_uri = step.source_uri(lake_uri, dt)
         has_data = bool(files.data_files(source_uri))

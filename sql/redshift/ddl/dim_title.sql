@@ -2,7 +2,7 @@
 -- Grain: one row per title_id. Source: curated/dim_title via stg_dim_title.
 -- Keys: diststyle all, as it is small and joined by every title query; sortkey title_id for the join.
 create table if not exists dim_title (
-    title_id varchar(64) not null,
+    title_id varchar(1024) not null,
     name varchar(512),
     kind varchar(16),
     genre varchar(64),

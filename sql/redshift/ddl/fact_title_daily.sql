@@ -4,7 +4,7 @@
 -- compound sortkey (dt, watch_rank) makes "top N of a day" a short range scan.
 create table if not exists fact_title_daily (
     dt date not null,
-    title_id varchar(64) not null,
+    title_id varchar(1024) not null,
     play_starts bigint,
     watch_time_ms bigint,
     peak_5m_viewers bigint,

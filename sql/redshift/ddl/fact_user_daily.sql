@@ -4,7 +4,7 @@
 -- compound sortkey (dt, user_id) serves the per-day active-user counts.
 create table if not exists fact_user_daily (
     dt date not null,
-    user_id varchar(64) not null,
+    user_id varchar(1024) not null,
     sessions bigint,
     devices bigint,
     watch_time_ms bigint,

@@ -5,8 +5,8 @@
 create table if not exists fact_watch_session (
     session_id varchar(64) not null,
     dt date not null,
-    user_id varchar(64) not null,
-    device_id varchar(64) not null,
+    user_id varchar(1024) not null,
+    device_id varchar(1024) not null,
     device_type varchar(16),
     country varchar(8),
     session_start timestamp not null,

@@ -147,6 +147,19 @@ def _windows(rng: random.Random) -> list[dict]:
     return rows
 
 
+PROGRESS_TYPES = pa.schema([("window_start", pa.timestamp("ms", tz="UTC")), ("window_end", pa.timestamp("ms", tz="UTC")),
+                            ("titles", pa.int64())])
+
+
+def _progress(windows: list[dict]) -> list[dict]:
+    """processed/stream_progress as the job publishes it: one row per window with playback."""
+    titles: dict[dt.datetime, set] = {}
+    for row in windows:
+        titles.setdefault(row["window_start"], set()).add(row["title_id"])
+    return [{"window_start": start, "window_end": start + dt.timedelta(minutes=5), "titles": len(ids)}
+            for start, ids in sorted(titles.items())]
+
+
 def _write_partitioned(rows: list[dict], table: str, schema: pa.Schema, time_column: str) -> None:
     by_partition: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
@@ -195,8 +208,14 @@ def main() -> None:
         shutil.rmtree(HERE / zone, ignore_errors=True)
     rng = random.Random(20240309)
     _write_partitioned(_sessions(rng), "sessions", SESSION_TYPES, "session_start")
-    _write_partitioned(_windows(rng), "title_watch_5m", WINDOW_TYPES, "window_start")
+    windows = _windows(rng)
+    _write_partitioned(windows, "title_watch_5m", WINDOW_TYPES, "window_start")
+    _write_partitioned(_progress(windows), "stream_progress", PROGRESS_TYPES, "window_start")
     _side_zones()
+    # The fixture stands for a bounded replay that finished: every dt in it is complete.
+    marker = HERE / "processed" / "stream_progress" / "_END_OF_INPUT"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"ended_at": "2024-03-12T00:00:00.000Z", "how": "bounded replay finished"}) + "\n")
     print(f"fixture lake written under {HERE}")
 
 

@@ -1,8 +1,8 @@
--- stg_user_daily: one dt of curated/daily_user_engagement, as COPY lands it before the merge.
+-- create_stg_user_daily: this load's own staging table, for one dt as COPY lands it before the merge.
 -- Grain: one row per user_id. Source: curated/daily_user_engagement/dt=.../ via copy_stg_user_daily.
--- Columns in the files' order (COPY maps by position). Keys: distkey user_id, like fact_user_daily.
-create table if not exists stg_user_daily (
-    user_id varchar(64),
+-- Temporary: it lives in this load's session only, so two loads never share it. COPY maps by position.
+create temporary table stg_user_daily (
+    user_id varchar(1024),
     sessions bigint,
     devices bigint,
     watch_time_ms bigint,

@@ -1,10 +1,10 @@
--- stg_watch_session: one dt of processed/sessions, as COPY lands it before the merge.
+-- create_stg_watch_session: this load's own staging table, for one dt as COPY lands it before the merge.
 -- Grain: one row per session. Source: processed/sessions/dt=.../ via copy_stg_watch_session.
--- Columns in the files' order (COPY maps by position). Keys: distkey user_id, like fact_watch_session.
-create table if not exists stg_watch_session (
+-- Temporary: it lives in this load's session only, so two loads never share it. COPY maps by position.
+create temporary table stg_watch_session (
     session_id varchar(64),
-    user_id varchar(64),
-    device_id varchar(64),
+    user_id varchar(1024),
+    device_id varchar(1024),
     device_type varchar(16),
     country varchar(8),
     session_start timestamp,

@@ -1,7 +1,7 @@
--- stg_device_daily: one dt of curated/daily_device_summary, as COPY lands it before the merge.
+-- create_stg_device_daily: this load's own staging table, for one dt as COPY lands it before the merge.
 -- Grain: one row per (device_type, country). Source: curated/daily_device_summary/dt=.../ via copy_stg_device_daily.
--- Columns in the files' order (COPY maps by position). Keys: diststyle all, like fact_device_daily.
-create table if not exists stg_device_daily (
+-- Temporary: it lives in this load's session only, so two loads never share it. COPY maps by position.
+create temporary table stg_device_daily (
     device_type varchar(16),
     country varchar(8),
     sessions bigint,
