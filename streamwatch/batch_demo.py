@@ -71,16 +71,10 @@ def batch_demo_part(lake: Path, dts: list[str], console: Console) -> None:
 
 def _complete_days(lake: Path, dts: list[str], console: Console) -> list[str]:
     """The dts the stream has finished (batch.completeness). The demo drains its job, which writes
-    processed/stream_progress/_END_OF_INPUT; a lake whose job published no progress at all (a job
-    from before progress was published) is taken as drained, and the demo says so."""
+    processed/stream_progress/_END_OF_INPUT, so every day it produced is complete."""
     from batch.stream_progress import verdicts
 
     checked = verdicts(lake, dts)
-    progress = checked[0].progress
-    if progress.end_of_input is None and progress.max_window_end is None:
-        console.print(f"[yellow]batch: {progress.describe()}; the demo drained its job, so every day is "
-                      "taken as complete[/yellow]")
-        return dts
     for verdict in checked:
         if not verdict.complete:
             console.print(f"[yellow]batch: skipping {verdict.message()}[/yellow]")

@@ -109,7 +109,7 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
                 produced = progress.add_task("producing events", total=settings.events)
                 report, ledger = produce_events(
                     settings.events, seed=settings.seed, start=default_start(catalog, settings.events),
-                    faults=faults, sink=KinesisWriter(kinesis.client(), kinesis.stream_name), catalog=catalog,
+                    faults=faults, sink=KinesisWriter(kinesis.client(), kinesis.stream_name, key_order=False), catalog=catalog,
                     progress=lambda n: progress.advance(produced, n),
                 )
                 if report.failed:

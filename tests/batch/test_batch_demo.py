@@ -1,6 +1,6 @@
 """The demo's batch part on demo-sized data (a synthetic processed zone of a few thousand
-sessions): batch + load for each dt, the three answers printed, the report written, and every
-warehouse view and Athena query answering."""
+sessions, marked as drained): batch + load for each dt, the three answers printed, the report
+written, and every warehouse view and Athena query answering."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from rich.console import Console
 
 from batch.synthetic import write_synthetic_lake
 from streamwatch.batch_demo import batch_demo_part
+from streamwatch.lake_state import LakeState
 
 
 @pytest.fixture(scope="module")
 def demo_lake(tmp_path_factory):
     lake = tmp_path_factory.mktemp("demo") / "lake"
     size = write_synthetic_lake(lake, sessions=3000, days=1)
+    LakeState(lake).mark_end_of_input("drained")  # as the demo's drained job leaves its lake
     console = Console(record=True, width=140)
     assert batch_demo_part(lake, list(size.dts), console) is None
     return lake, size, console.export_text()

@@ -62,12 +62,12 @@ public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowDat
         return created;
     }
 
-    /** Called when the job stops (a stop with savepoint among them): see becomeActive. */
+    /** Called when the job stops (a stop with savepoint among them): see prepareForStop. */
     @Override
     public void cancel() {
         ShardWatermarkFetcher current = fetcher;
         if (current != null) {
-            current.becomeActive();
+            current.prepareForStop();
         }
         super.cancel();
     }

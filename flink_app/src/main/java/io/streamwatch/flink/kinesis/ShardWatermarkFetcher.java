@@ -127,17 +127,18 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
     }
 
     /**
-     * Leaves the idle state before the source stops. Flink ends a drained legacy source by sending
+     * Leaves the idle state for good before the source stops. Flink ends a drained legacy source by sending
      * the end of event time straight to the task's output, which drops watermarks while the output
      * is idle: without this, a stop with drain after a quiet period would never fire the last
      * sessions and windows.
      */
-    void becomeActive() {
+    void prepareForStop() {
         synchronized (lock) {
             if (idle && !stopped) { // once stopped, the source context may be closed
                 sourceContext.emitWatermark(new Watermark(emitted)); // re-announces ACTIVE
                 idle = false;
             }
+            stopped = true; // and the watermark timer must not mark it idle again
         }
     }
 
@@ -154,6 +155,9 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
      * SQL's own assigner does. Marks the subtask idle when every shard is.
      */
     private void emitWatermark(boolean eager) {
+        if (stopped) {
+            return; // stopping: above all, do not mark the source idle again (see prepareForStop)
+        }
         long watermark = clocks.watermark(System.currentTimeMillis());
         if (watermark == ShardClocks.ALL_IDLE) {
             if (!idle) {
