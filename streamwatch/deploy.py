@@ -65,6 +65,7 @@ class DeployRequest:
     parameters: Mapping[str, str] = dataclasses.field(default_factory=dict)
     execute: bool | None = None  # True: execute; False: only create and show; None: ask
     allow_replace: bool = False  # execute even if a stateful resource would be replaced or removed
+    flink_restore: str | None = None  # FLINK_RESTORE_CHOICES; needed when the job's state layout changed
     poll_seconds: float = 10.0
     timeout_seconds: float = 3600.0
 
@@ -184,6 +185,34 @@ def substitute_definition(definition: str, substitutions: Mapping[str, str]) -> 
     if missing:
         raise DeployError(f"no substitution for {', '.join(missing)}")
     return _PLACEHOLDER.sub(lambda match: str(substitutions[match.group(1)]), definition)
+
+
+# ---------------------------------------------------------------- the streaming job's state
+
+FLINK_RESTORE_CHOICES = ("latest-snapshot", "allow-non-restored-state", "skip-snapshot")
+
+
+def flink_restore_choice(deployed_layout: str | None, new_layout: str | None, requested: str | None) -> str:
+    """How the Flink application restarts with this build (template parameter FlinkRestore).
+
+    While the files that shape the job's state are unchanged, it resumes from its latest
+    snapshot. When they changed, Managed Flink may fail to map the snapshot onto the new job and
+    restart it in a loop; so the deploy asks the operator to choose, knowingly.
+    """
+    if requested is not None and requested not in FLINK_RESTORE_CHOICES:
+        raise DeployError(f"--flink-restore must be one of {', '.join(FLINK_RESTORE_CHOICES)}, got {requested!r}")
+    unchanged = deployed_layout in (None, "unknown") or deployed_layout == new_layout
+    if unchanged or requested is not None:
+        return requested or "latest-snapshot"
+    raise DeployError(
+        f"the streaming job's SQL or code changed since the deployed build (state layout {deployed_layout} -> "
+        f"{new_layout}). If the change keeps every stateful step as it was (e.g. only a constant, a sink or a "
+        "comment changed), the job resumes from its snapshot: deploy again with --flink-restore latest-snapshot. "
+        "If it adds or removes a stateful step, --flink-restore allow-non-restored-state resumes and drops the "
+        "state of what was removed. If it reshapes one (other keys, other columns in dedup, watched time, "
+        "sessions or windows), the snapshot cannot be restored: --flink-restore skip-snapshot starts the job "
+        "without state from the stream's start position. See docs/operations.md, 'Changing the streaming job'."
+    )
 
 
 # ---------------------------------------------------------------- checks
@@ -402,11 +431,18 @@ def deploy(
         existing_status = None  # created by an earlier change set that was never executed
     if existing_status is not None and existing_status not in TERMINAL_OK | {"UPDATE_ROLLBACK_COMPLETE"}:
         raise DeployError(f"stack {request.stack} is {existing_status}; wait for it to settle (or delete it) and retry")
-    existing_parameters = []
+    deployed: dict[str, str] = {}
     if existing_status is not None:
         described = cfn.describe_stacks(StackName=request.stack)["Stacks"][0]
-        existing_parameters = [p["ParameterKey"] for p in described.get("Parameters", [])]
-    given = {**dict(request.parameters), "ArtifactBucket": request.artifact_bucket, **artifact_parameters(prefixes)}
+        deployed = {p["ParameterKey"]: p.get("ParameterValue", "") for p in described.get("Parameters", [])}
+    existing_parameters = list(deployed)
+    layout = manifest.get("flink_state_layout", "unknown")
+    restore = flink_restore_choice(deployed.get("FlinkStateLayout"), layout, request.flink_restore)
+    if deployed.get("FlinkStateLayout") not in (None, "unknown", layout):
+        echo(f"the streaming job's state layout changed ({deployed['FlinkStateLayout']} -> {layout}): "
+             f"it restarts with FlinkRestore={restore}")
+    given = {**dict(request.parameters), "ArtifactBucket": request.artifact_bucket, **artifact_parameters(prefixes),
+             "FlinkStateLayout": layout, "FlinkRestore": restore}
     parameters = stack_parameters(load_template(template_text), existing_parameters, given)
     change_set_type = "UPDATE" if existing_status is not None else "CREATE"
     name = f"streamwatch-{build_id}-{time.time_ns() // 1_000_000}"

@@ -111,10 +111,27 @@ def build(out_dir: Path, repo_root: Path = REPO_ROOT, jar: Path | None = None) -
     manifest = {
         "build_id": build_id,
         "artifacts": {a.path: {"sha256": a.sha256, "bytes": a.size} for a in artifacts},
+        "flink_state_layout": flink_state_layout(repo_root),
         "warnings": warnings,
     }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return PackageResult(out_dir, build_id, artifacts, tuple(warnings))
+
+
+# What shapes the streaming job's state: its SQL, its Java and the plan that ties them together.
+# A build that changes none of these restores from the running job's snapshot for sure; one that
+# changes any of them may not (docs/operations.md, "Changing the streaming job").
+STATE_LAYOUT_SOURCES = ("flink_app/sql/*.sql", "flink_app/src/main/java/**/*.java", "flink_app/job.py")
+
+
+def flink_state_layout(repo_root: Path = REPO_ROOT) -> str:
+    """A hash of the files that shape the streaming job's state (STATE_LAYOUT_SOURCES)."""
+    digest = hashlib.sha256()
+    files = sorted({path for pattern in STATE_LAYOUT_SOURCES for path in repo_root.glob(pattern) if path.is_file()})
+    for path in files:
+        digest.update(path.relative_to(repo_root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def read_manifest(dist: Path) -> dict:

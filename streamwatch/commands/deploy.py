@@ -20,15 +20,21 @@ import click
 @click.option("--allow-replace", is_flag=True,
               help="Execute even a change set that replaces or removes a stateful resource (stream, buckets, "
                    "Redshift namespace, Flink application, key, secret, catalog database); refused otherwise.")
+@click.option("--flink-restore", type=click.Choice(["latest-snapshot", "allow-non-restored-state", "skip-snapshot"]),
+              help="How the streaming job restarts when its SQL or code changed since the deployed build "
+                   "(asked for then, refused otherwise; see docs/operations.md).")
 @click.option("--poll-seconds", type=float, default=10.0, show_default=True, hidden=True)
-def command(stack, artifact_bucket, region, dist, parameters, assume_yes, preview, allow_replace, poll_seconds) -> None:
+def command(stack, artifact_bucket, region, dist, parameters, assume_yes, preview, allow_replace, flink_restore,
+            poll_seconds) -> None:
     """Upload the build in DIST and create or update the stack through a change set.
 
     Credentials come from the usual AWS chain (AWS_PROFILE, environment, SSO). The change set is
     shown before anything changes; it is executed after you confirm (or with --yes), and the
     command waits for the stack and prints its outputs. A change set that would replace or remove
     a resource holding data is refused unless --allow-replace. Each artefact group is uploaded
-    under its own hash, so a Lambda or Glue change does not restart the Flink job.
+    under its own hash, so a Lambda or Glue change does not restart the Flink job. A build whose
+    streaming SQL or code changed must say how the job restarts (--flink-restore): its snapshot
+    may no longer fit the job.
 
     \b
     Example:
@@ -49,6 +55,7 @@ def command(stack, artifact_bucket, region, dist, parameters, assume_yes, previe
             parameters=dict(parse_parameter(text) for text in parameters),
             execute=True if assume_yes else (False if preview else None),
             allow_replace=allow_replace,
+            flink_restore=flink_restore,
             poll_seconds=poll_seconds,
         )
         deploy(request, echo=click.echo, confirm=lambda question: click.confirm(question, default=False))

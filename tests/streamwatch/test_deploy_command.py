@@ -350,3 +350,44 @@ def test_which_changes_count_as_replacing_state():
         Change("Add", "NewBucket", "AWS::S3::Bucket", ""),
     ]
     assert [c.logical_id for c in stateful_replacements(changes)] == ["EventStream", "RedshiftNamespace"]
+
+
+def test_a_changed_state_layout_needs_a_restore_choice(dist, aws, tmp_path):
+    """A build whose streaming SQL or code changed is refused until the operator says how the job
+    restarts; then the choice reaches the stack, and the next build of the same code needs none."""
+    import shutil
+
+    changed = tmp_path / "dist"
+    shutil.copytree(dist, changed)
+    manifest = json.loads((changed / "manifest.json").read_text())
+    manifest["flink_state_layout"] = "0123456789abcdef"
+    (changed / "manifest.json").write_text(json.dumps(manifest))
+    cfn = boto3.client("cloudformation", region_name=REGION)
+
+    def parameters():
+        return {p["ParameterKey"]: p["ParameterValue"] for p in cfn.describe_stacks(StackName="sw-dev")["Stacks"][0]["Parameters"]}
+
+    with _workarounds().placeholder_resources():
+        assert deploy(dist, "--yes").exit_code == 0
+        assert parameters()["FlinkRestore"] == "latest-snapshot"
+        refused = deploy(changed, "--yes")
+        assert refused.exit_code == 1
+        assert "the streaming job's SQL or code changed since the deployed build" in refused.output
+        assert "--flink-restore latest-snapshot" in refused.output and "skip-snapshot" in refused.output
+        assert parameters()["FlinkStateLayout"] == json.loads((dist / "manifest.json").read_text())["flink_state_layout"]
+        chosen = deploy(changed, "--yes", "--flink-restore", "allow-non-restored-state")
+        assert chosen.exit_code == 0, chosen.output
+        assert parameters()["FlinkStateLayout"] == "0123456789abcdef"
+        assert parameters()["FlinkRestore"] == "allow-non-restored-state"
+
+
+def test_the_state_layout_follows_the_job_sources_only(tmp_path):
+    root = tmp_path / "repo"
+    for relative in ("flink_app/sql/a.sql", "flink_app/src/main/java/x/A.java", "flink_app/job.py", "README.md"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("v1")
+    before = packaging.flink_state_layout(root)
+    (root / "README.md").write_text("v2")
+    assert packaging.flink_state_layout(root) == before
+    (root / "flink_app/sql/a.sql").write_text("v2")
+    assert packaging.flink_state_layout(root) != before
