@@ -35,8 +35,8 @@ chromium:  ## Debian's headless Chromium, for the HTML report test (apt-get as r
 test: install jar chromium  ## run every test
 	$(BIN)/pytest
 
-bench: install jar  ## replay 1,000,000 events: full job vs scan-only, events/s and JVM peak memory
-	$(BIN)/streamwatch bench --events 1000000
+bench: install jar  ## replay 1,000,000 events: full job (parallelism 1 and 2) vs Flink's json-format scan
+	$(BIN)/streamwatch bench --events 1000000 --parallelism 1 --parallelism 2
 
 package: install jar  ## build the deployable artefacts in dist/ (Managed Flink zip, Glue scripts, Lambda bundle)
 	$(BIN)/streamwatch package

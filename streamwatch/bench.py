@@ -31,6 +31,8 @@ import psutil
 
 JOBS = ("json-scan", "parse-scan", "full")
 RESULTS = Path("bench-results") / "latest.json"
+# The zones whose sizes the capacity plan scales (streamwatch plan): measured on the full job's lake.
+ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,46 @@ def measure_job(name: str, input_path: Path, workdir: Path, parallelism: int = 1
                       vertices=figures.get("vertices", []))
 
 
+@dataclass(frozen=True)
+class ZoneSize:
+    files: int
+    bytes: int
+    rows: int
+
+
+def zone_sizes(lake: Path) -> dict[str, ZoneSize]:
+    """Committed data files, bytes and rows of each zone of ``lake``."""
+    from streamwatch.lake import Lake, count_lines
+
+    store = Lake(lake)
+    sizes = {}
+    for zone in ZONES:
+        files = store.data_files(zone)
+        if zone.startswith("processed/"):
+            table = store.table(zone)
+            rows = 0 if table is None else table.num_rows
+        else:
+            rows = sum(count_lines(path) for path in files)
+        sizes[zone] = ZoneSize(files=len(files), bytes=sum(path.stat().st_size for path in files), rows=rows)
+    return sizes
+
+
+def event_time_span_s(input_path: Path) -> float:
+    """Seconds between the earliest and the latest event_ts of the input (its valid records)."""
+    from datetime import datetime as parsed
+
+    earliest = latest = None
+    with input_path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                stamp = parsed.fromisoformat(json.loads(line)["event_ts"].replace("Z", "+00:00")).timestamp()
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+            earliest = stamp if earliest is None else min(earliest, stamp)
+            latest = stamp if latest is None else max(latest, stamp)
+    return 0.0 if earliest is None else latest - earliest
+
+
 def run_bench(events: int, seed: int, console, keep: Path | None = None,
               parallelisms: tuple[int, ...] = (1,)) -> list[JobMeasure]:
     """Generate the input, run every job (the full one at each parallelism), save the figures."""
@@ -126,21 +168,30 @@ def run_bench(events: int, seed: int, console, keep: Path | None = None,
             for parallelism in (parallelisms if name == "full" else (1,)):
                 console.print(f"running {name} (parallelism {parallelism}) ...")
                 measures.append(measure_job(name, input_path, workdir, parallelism))
+        full = next(m for m in measures if m.name.startswith("full"))
+        lake = zone_sizes(workdir / f"{full.name}-lake")
+        span = event_time_span_s(input_path)
     finally:
         if keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    save(measures)
+    save(measures, events=events, lake=lake, event_time_span_s=span)
     return measures
 
 
-def save(measures: list[JobMeasure], path: Path = RESULTS) -> Path:
-    """The figures of this run as JSON, with the machine they were taken on."""
+def save(measures: list[JobMeasure], events: int, lake: dict[str, ZoneSize], event_time_span_s: float,
+         path: Path = RESULTS) -> Path:
+    """The figures of this run as JSON, with the machine they were taken on: per job its
+    throughput, and for the full job's lake the files, bytes and rows of each zone over the
+    input's event-time span (what `streamwatch plan` scales)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
+        "events": events,
+        "event_time_span_s": round(event_time_span_s, 3),
         "jobs": [{**asdict(m), "records_per_second": m.records_per_second,
                   "net_records_per_second": m.net_records_per_second} for m in measures],
+        "lake": {zone: asdict(size) for zone, size in lake.items()},
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return path
