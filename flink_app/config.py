@@ -31,6 +31,8 @@ _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "checkpoint.interval.ms",
         "parallelism",
     ),
+    "metrics": ("cloudwatch.enabled", "cloudwatch.namespace", "cloudwatch.application", "cloudwatch.region",
+                "cloudwatch.endpoint"),
 }
 
 
@@ -55,6 +57,17 @@ class SourceConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class MetricsConfig:
+    """CloudWatch metrics of the job (play starts per minute); off unless enabled."""
+
+    enabled: bool = False
+    namespace: str = "Streamwatch"
+    application: str = "streamwatch-local"  # the Application dimension
+    region: str | None = None
+    endpoint: str | None = None  # a local CloudWatch (moto); AWS's otherwise
+
+
+@dataclasses.dataclass(frozen=True)
 class JobConfig:
     source: SourceConfig
     lake_root: str
@@ -66,13 +79,16 @@ class JobConfig:
     watch_cap_ms: int = 120_000
     checkpoint_interval_ms: int = 10_000
     parallelism: int | None = None
+    metrics: MetricsConfig = MetricsConfig()
 
     def with_overrides(self, **changes: Any) -> "JobConfig":
-        """A copy with top-level fields or ``source_<field>`` replaced, validated again."""
+        """A copy with top-level fields, ``source_<field>`` or ``metrics_<field>`` replaced, validated again."""
         source_changes = {k[len("source_"):]: v for k, v in changes.items() if k.startswith("source_")}
-        top = {k: v for k, v in changes.items() if not k.startswith("source_")}
+        metrics_changes = {k[len("metrics_"):]: v for k, v in changes.items() if k.startswith("metrics_")}
+        top = {k: v for k, v in changes.items() if not k.startswith(("source_", "metrics_"))}
         source = dataclasses.replace(self.source, **source_changes)
-        config = dataclasses.replace(self, source=source, **top)
+        metrics = dataclasses.replace(self.metrics, **metrics_changes)
+        config = dataclasses.replace(self, source=source, metrics=metrics, **top)
         _validate(config)
         return config
 
@@ -107,6 +123,17 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
     source_map = _required_group(groups, "source", origin)
     lake_map = _required_group(groups, "lake", origin)
     processing = groups.get("processing", {})
+    metrics_map = groups.get("metrics", {})
+    enabled = metrics_map.get("cloudwatch.enabled", "false").strip().lower()
+    if enabled not in ("true", "false"):
+        raise ConfigError(f"{origin}: key 'cloudwatch.enabled' in property group 'metrics' must be true or false, got {enabled!r}")
+    metrics = MetricsConfig(
+        enabled=enabled == "true",
+        namespace=metrics_map.get("cloudwatch.namespace", MetricsConfig.namespace),
+        application=metrics_map.get("cloudwatch.application", MetricsConfig.application),
+        region=metrics_map.get("cloudwatch.region") or source_map.get("aws.region"),
+        endpoint=metrics_map.get("cloudwatch.endpoint") or None,
+    )
 
     source = SourceConfig(
         type=_required(source_map, "source", "type", origin),
@@ -128,6 +155,7 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         watch_cap_ms=_integer(processing, "watch.cap.ms", defaults.watch_cap_ms, origin),
         checkpoint_interval_ms=_integer(processing, "checkpoint.interval.ms", defaults.checkpoint_interval_ms, origin),
         parallelism=_integer(processing, "parallelism", None, origin),
+        metrics=metrics,
     )
     _validate(config, origin)
     return config
@@ -201,5 +229,12 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
     for key, (value, minimum) in positive.items():
         if value < minimum:
             raise ConfigError(f"{origin}: key '{key}' in property group 'processing' must be >= {minimum}, got {value}")
+    if config.metrics.enabled:
+        if not config.metrics.region:
+            raise ConfigError(f"{origin}: key 'cloudwatch.region' in property group 'metrics' is required when metrics are enabled")
+        for key, value in (("cloudwatch.namespace", config.metrics.namespace),
+                           ("cloudwatch.application", config.metrics.application)):
+            if not value.strip():
+                raise ConfigError(f"{origin}: key '{key}' in property group 'metrics' must not be empty")
     if config.parallelism is not None and config.parallelism < 1:
         raise ConfigError(f"{origin}: key 'parallelism' in property group 'processing' must be >= 1")

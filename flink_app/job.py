@@ -35,6 +35,8 @@ VIEWS = (
     "playback_events",
     "title_windows",
     "title_window_times",
+    "play_start_windows",
+    "play_start_minutes",
 )
 SINKS = {
     "raw_sink": "raw",
@@ -43,9 +45,12 @@ SINKS = {
     "sessions_sink": "processed/sessions",
     "title_watch_5m_sink": "processed/title_watch_5m",
     "stream_progress_sink": "processed/stream_progress",
+    "play_starts_1m_sink": "processed/play_starts_1m",
 }
 INSERTS = ("insert_raw", "insert_dlq", "insert_late", "insert_sessions", "insert_title_watch_5m",
-           "insert_stream_progress")
+           "insert_stream_progress", "insert_play_starts_1m")
+# CloudWatch metrics, when enabled in the 'metrics' property group.
+METRICS_SINK, METRICS_INSERT = "play_start_metrics_sink", "insert_play_start_metrics"
 
 # What `streamwatch bench` runs besides the full job: the job's own source into a blackhole, and
 # Flink's built-in json format reading the same file into a blackhole (the baseline).
@@ -170,7 +175,25 @@ def plan(config: JobConfig, variant: str = "full") -> JobPlan:
         for sink, zone in SINKS.items()
     )
     inserts = tuple(render(name, **view_parameters) for name in INSERTS)
+    if config.metrics.enabled:
+        ddl.append(render(METRICS_SINK, connection=metrics_connection(config)))
+        inserts += (render(METRICS_INSERT),)
     return JobPlan(source_options=source_options(config), ddl=tuple(ddl), inserts=inserts)
+
+
+def metrics_connection(config: JobConfig) -> dict[str, str]:
+    """Where the CloudWatch sink sends: namespace, region, the Application dimension, and a
+    local endpoint (with the static credentials any moto server takes) when configured."""
+    metrics = config.metrics
+    options = {
+        "namespace": metrics.namespace,
+        "region": metrics.region,
+        "static-dimensions": f"Application={metrics.application}",
+    }
+    if metrics.endpoint:
+        options.update({"endpoint": metrics.endpoint, "aws.access-key-id": "testing",
+                        "aws.secret-access-key": "testing"})
+    return options
 
 
 def flink_settings(config: JobConfig) -> dict[str, str]:

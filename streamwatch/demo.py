@@ -30,6 +30,8 @@ class DemoResult:
     summary: LakeSummary
     ledger: object  # producer.faults.FaultLedger: what the producer injected
     report: object  # producer.kinesis_writer.WriteReport: what reached Kinesis
+    play_starts: dict  # minute -> total play starts, as the job published them to (local) CloudWatch
+    lake: Path
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
             source_type="kinesis", source_stream_arn=kinesis.stream_arn, source_aws_endpoint=kinesis.endpoint,
             source_aws_region=kinesis.region, lake_root=str(lake), parallelism=1,
             checkpoint_interval_ms=settings.checkpoint_interval_ms,
+            # the moto server is CloudWatch too: the job publishes its play-starts metrics there
+            metrics_enabled=True, metrics_endpoint=kinesis.endpoint, metrics_region=kinesis.region,
         )
         console.print("starting the Flink job on the local mini-cluster ...")
         job = start_job(config, state=state)
@@ -145,4 +149,37 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
         except BaseException:
             job.cancel()
             raise
-    return DemoResult(summary=summarize(Lake(lake), records_in=report.sent), ledger=ledger, report=report)
+        play_starts = _published_play_starts(kinesis, config, lake)
+    return DemoResult(summary=summarize(Lake(lake), records_in=report.sent), ledger=ledger, report=report,
+                      play_starts=play_starts, lake=lake)
+
+
+def _published_play_starts(moto, config, lake: Path) -> dict:
+    """The PlayStarts totals the job sent to the local CloudWatch, over the lake's minutes."""
+    from datetime import timedelta
+
+    import boto3
+
+    from streamwatch.play_start_metrics import play_starts_per_minute
+
+    table = Lake(lake).table("processed/play_starts_1m")
+    if table is None or table.num_rows == 0:
+        return {}
+    starts = table.column("window_start").to_pylist()
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=moto.endpoint, region_name=moto.region,
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+    return play_starts_per_minute(cloudwatch, config.metrics.application, min(starts),
+                                  max(starts) + timedelta(minutes=1))
+
+
+def render_play_starts(per_minute: dict, console, last: int = 10) -> None:
+    """The play starts per minute the job published to CloudWatch: how many minutes, the peak,
+    and the last few minutes."""
+    if not per_minute:
+        console.print("play starts per minute: none published")
+        return
+    peak_minute, peak = max(per_minute.items(), key=lambda item: item[1])
+    console.print(f"play starts per minute (CloudWatch metric PlayStarts): {len(per_minute):,} minutes, "
+                  f"{sum(per_minute.values()):,.0f} in all, peak {peak:,.0f} at {peak_minute:%Y-%m-%d %H:%M} UTC")
+    recent = list(per_minute.items())[-last:]
+    console.print("  last minutes: " + ", ".join(f"{minute:%H:%M} {value:,.0f}" for minute, value in recent))

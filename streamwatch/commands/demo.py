@@ -34,15 +34,17 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
 
     # gRPC (loaded with PyFlink) logs a fork notice when Spark starts its workers; not actionable.
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
-    from streamwatch.demo import DemoError, DemoSettings, run_stream_demo
+    from streamwatch.demo import DemoError, DemoSettings, render_play_starts, run_stream_demo
     from streamwatch.summary import render
 
     console = Console()
     try:
-        summary = run_stream_demo(DemoSettings(events=events, seed=seed, lake=lake), console).summary
+        result = run_stream_demo(DemoSettings(events=events, seed=seed, lake=lake), console)
     except DemoError as error:
         raise click.ClickException(str(error)) from None
+    summary = result.summary
     render(summary, console)
+    render_play_starts(result.play_starts, console)
     if not summary.adds_up:
         raise click.ClickException("the records do not add up; see the table above")
     if stream_only:

@@ -237,10 +237,11 @@ def test_flink_property_groups_are_a_valid_job_configuration(template):
     fakes = {
         "EventStream.Arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/sw-dev-events", "AWS::Region": "eu-west-1",
         "LakeBucket": "sw-dev-lake", "WatermarkOutOfOrdernessMs": "5000", "CheckpointIntervalMs": "60000",
-        "SessionGapMinutes": "30",
+        "SessionGapMinutes": "30", "Project": "sw", "Environment": "dev",
     }
     groups = resolve(app["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"], fakes)
     config = parse_property_groups(groups, origin="template")  # the job's own parser, unchanged
+    assert config.metrics.enabled and config.metrics.application == "sw-dev" and config.metrics.region == "eu-west-1"
     assert config.source.type == "kinesis"
     assert config.source.stream_arn == fakes["EventStream.Arn"]
     assert config.lake_root == "s3://sw-dev-lake"
@@ -290,6 +291,7 @@ def test_glue_jobs_run_the_batch_scripts_on_glue_5(template):
 ALLOWED_WILDCARD_RESOURCES = {
     # (role, action): why "*" is the only possible resource
     ("GlueJobRole", "cloudwatch:PutMetricData"),  # no resource-level permissions; namespace condition
+    ("FlinkRole", "cloudwatch:PutMetricData"),  # the play-starts metrics; namespace condition
     ("StateMachineRole", "redshift-data:DescribeStatement"),  # statement ids; owner condition
     ("StateMachineRole", "redshift-data:CancelStatement"),
     ("StateMachineRole", "logs:CreateLogDelivery"),  # vended-log delivery actions take no resource

@@ -186,6 +186,18 @@ def _metrics(outcome: Outcome, gap_ms: int, cap_ms: int) -> None:
         })
 
 
+def play_starts_1m(outcome: Outcome) -> list[dict]:
+    """processed/play_starts_1m: on-time play events per (minute, country, device_type)."""
+    counts: dict[tuple[datetime, str, str], int] = defaultdict(int)
+    for event in outcome.ontime:
+        if event["event_type"] == "play":
+            minute = event["_time"].replace(second=0, microsecond=0)
+            counts[(minute, event["country"], event["device_type"])] += 1
+    return [{"window_start": minute, "window_end": minute + timedelta(minutes=1), "country": country,
+             "device_type": device_type, "play_starts": n, "dt": minute.strftime("%Y-%m-%d"),
+             "hr": minute.strftime("%H")} for (minute, country, device_type), n in counts.items()]
+
+
 def _session(events: list[dict]) -> dict:
     first, last = events[0], events[-1]
     earliest = [e for e in events if e["_time"] == first["_time"]]

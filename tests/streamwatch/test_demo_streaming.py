@@ -40,3 +40,17 @@ def test_late_events_are_in_no_metric(result):
     """Sessions count exactly the simulator's own events: none of the late ones."""
     assert result.summary.ontime_events == result.ledger.clean == 4000
     assert result.summary.sessions > 0 and result.summary.watch_time_ms > 0
+
+
+def test_play_starts_per_minute_reach_cloudwatch(result, tmp_path_factory):
+    """The demo's job publishes PlayStarts to the local CloudWatch: one total per minute, equal to
+    the sum over countries and device types of processed/play_starts_1m."""
+    from collections import Counter
+
+    from streamwatch.lake import Lake
+
+    lake = Lake(result.lake)
+    totals = Counter()
+    for row in lake.rows("processed/play_starts_1m"):
+        totals[row["window_start"].to_pydatetime()] += row["play_starts"]
+    assert totals and result.play_starts == {minute: float(n) for minute, n in totals.items()}
