@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -83,18 +84,26 @@ def count_records(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops the job like Ctrl-C does (e.g. a service manager stopping it)."""
+class StopRequest:
+    """Ctrl-C (SIGINT) or SIGTERM asks for a clean stop: the first sets a flag the run loop reads,
+    so the signal never lands in the middle of a call to the JVM; a second one aborts at once."""
 
-    def interrupt(signum, frame):  # noqa: ARG001 - the signal handler signature
-        raise KeyboardInterrupt
+    def __init__(self) -> None:
+        self.requested = threading.Event()
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def _handle(self, signum, frame) -> None:  # noqa: ARG002 - the signal handler signature
+        if self.requested.is_set():
+            raise KeyboardInterrupt
+        self.requested.set()
+
+    @contextmanager
+    def installed(self) -> Iterator["StopRequest"]:
+        previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def _progress_display(console, total: int | None):
@@ -145,7 +154,12 @@ def replay(config: JobConfig, lake: Path, input_path: Path, options: RunOptions,
                     if snapshot is not None and snapshot.records_read >= records_in:
                         job.request_checkpoint()  # all read: commit now, not at the next interval
 
-                job.wait_for_bounded(on_tick=tick, poll_s=0.5)
+                try:
+                    job.wait_for_bounded(on_tick=tick, poll_s=0.5)
+                except KeyboardInterrupt:
+                    job.cancel()
+                    raise StreamRunError("interrupted: run the same command again to resume from the last "
+                                         "checkpoint (or --fresh to start over)") from None
                 progress.update(task, completed=records_in)
             net_runtime_ms = job.net_runtime_ms()
             wall = time.monotonic() - started
@@ -164,32 +178,34 @@ def follow_kinesis(config: JobConfig, lake: Path, options: RunOptions, console) 
     from streamwatch.flink_runner import start_job
 
     state = LakeState(lake)
-    with state:
+    stop = StopRequest()
+    with state, stop.installed():
         restore = choose_restore_point(state, options, console)
         state.clear_end_of_input()
         job = start_job(config, options.flink_settings, state=state, restore=restore,
                         allow_non_restored_state=options.allow_non_restored_state)
-        stop = "drains (flushes every open session and window)" if options.drain else \
+        ending = "drains (flushes every open session and window)" if options.drain else \
             "takes a savepoint the next run resumes from"
-        console.print(f"job {job.job_id} running; Flink UI at {job.rest_url}; Ctrl-C {stop}")
+        console.print(f"job {job.job_id} running; Flink UI at {job.rest_url}; Ctrl-C {ending}")
         monitor = JobMonitor(job.rest, job.job_id)
         try:
-            with _sigterm_as_interrupt(), _progress_display(console, total=None) as progress:
+            with _progress_display(console, total=None) as progress:
                 task = progress.add_task(config.source.stream_name, total=None, rate=0.0, watermark="—", lag="—")
-                while True:
-                    status = job.status()
-                    if status in ("FINISHED", "FAILED", "CANCELED"):
-                        break
+                while not stop.requested.is_set() and job.status() not in ("FINISHED", "FAILED", "CANCELED"):
                     _show(progress, task, monitor.poll())
-                    time.sleep(1.0)
-        except KeyboardInterrupt:
-            console.print("stopping: " + ("draining ..." if options.drain else "taking a savepoint ..."))
-            savepoint = job.stop_with_savepoint(state.savepoints, drain=options.drain)
-            if options.drain:
-                state.mark_drained()
-                state.mark_end_of_input("drained")
-            console.print(f"stopped with savepoint {savepoint}")
-            return StopResult(savepoint=savepoint, drained=options.drain, restored_from=restore)
+                    stop.requested.wait(1.0)
+            if stop.requested.is_set():
+                console.print("stopping: " + ("draining ..." if options.drain else "taking a savepoint ..."))
+                savepoint = job.stop_with_savepoint(state.savepoints, drain=options.drain)
+                if options.drain:
+                    state.mark_drained()
+                    state.mark_end_of_input("drained")
+                console.print(f"stopped with savepoint {savepoint}")
+                return StopResult(savepoint=savepoint, drained=options.drain, restored_from=restore)
+        except KeyboardInterrupt:  # a second Ctrl-C: no savepoint, the last checkpoint is kept
+            console.print("interrupted again: cancelling; the next run resumes from the last checkpoint")
+            job.cancel()
+            raise StreamRunError("cancelled; the next run resumes from the last completed checkpoint") from None
         try:
             job.wait()
         except Exception as error:
