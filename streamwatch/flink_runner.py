@@ -57,6 +57,7 @@ class RunningJob:
     rest_url: str
     restored_from: RestorePoint | None = None
     _execution_result: object = field(default=None, repr=False)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent per phase, for the user
 
     @property
     def job_client(self):
@@ -172,15 +173,19 @@ def start_job(config: JobConfig, extra_settings: dict[str, str] | None = None, v
     """
     # apache-beam (a PyFlink dependency) warns about pkg_resources on import; nothing to act on.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    started = time.monotonic()
     prepare_local_jvm(connector_jar())
     settings = {**local_settings(state, restore, allow_non_restored_state), **(extra_settings or {})}
     environment = create_environment(config, settings)
+    environment_ready = time.monotonic()
     try:
         result = execute(environment, plan(config, variant=variant))
     except Exception as error:
         raise _explained(error, restore) from error
     job = RunningJob(table_result=result, rest_url=f"http://{LOOPBACK}:{settings['rest.port']}",
                      restored_from=restore)
+    job.timings["JVM and environment"] = environment_ready - started
+    job.timings["planning and submission"] = time.monotonic() - environment_ready
     if restore is not None:
         _check_restored(job, restore)
     return job

@@ -46,6 +46,10 @@ class ReplayResult:
     restored_from: RestorePoint | None
     summary: LakeSummary | None
     vertices: tuple = ()  # flink_rest.Vertex of the job, as last seen running (busy time per chain)
+    timings: tuple = ()  # (phase, seconds) in order: where the wall time went
+
+    def timings_text(self) -> str:
+        return ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in self.timings)
 
 
 @dataclass(frozen=True)
@@ -148,10 +152,15 @@ def replay(config: JobConfig, lake: Path, input_path: Path, options: RunOptions,
             with _progress_display(console, total=records_in) as progress:
                 task = progress.add_task("replay", total=records_in, rate=0.0, watermark="—", lag="—")
 
+                submitted = time.monotonic()
+                all_read: list[float] = []
+
                 def tick() -> None:
                     snapshot = monitor.poll()
                     _show(progress, task, snapshot)
                     if snapshot is not None and snapshot.records_read >= records_in:
+                        if not all_read:
+                            all_read.append(time.monotonic())
                         job.request_checkpoint()  # all read: commit now, not at the next interval
 
                 try:
@@ -161,16 +170,22 @@ def replay(config: JobConfig, lake: Path, input_path: Path, options: RunOptions,
                     raise StreamRunError("interrupted: run the same command again to resume from the last "
                                          "checkpoint (or --fresh to start over)") from None
                 progress.update(task, completed=records_in)
+            finished = time.monotonic()
             net_runtime_ms = job.net_runtime_ms()
             wall = time.monotonic() - started
+            read_until = all_read[0] if all_read else finished
+            timings = (*job.timings.items(), ("reading and processing", read_until - submitted),
+                       ("final commit", finished - read_until))
         state.replay_input.unlink(missing_ok=True)
         state.forget_restore_points()  # the replay is complete: nothing to resume
         vertices = tuple(monitor.vertices)
         if options.variant != "full":
-            return ReplayResult(records_in, net_runtime_ms, wall, restore, None, vertices)
+            return ReplayResult(records_in, net_runtime_ms, wall, restore, None, vertices, timings)
         state.mark_end_of_input("bounded replay finished")
+    counted = time.monotonic()
     summary = summarize(Lake(lake), records_in=records_in)
-    return ReplayResult(records_in, net_runtime_ms, wall, restore, summary, vertices)
+    timings += (("counting the lake", time.monotonic() - counted),)
+    return ReplayResult(records_in, net_runtime_ms, wall, restore, summary, vertices, timings)
 
 
 def follow_kinesis(config: JobConfig, lake: Path, options: RunOptions, console) -> StopResult:

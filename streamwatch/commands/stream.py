@@ -92,6 +92,7 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
                 write_report(report_json, result)
             console.print(f"replay finished in {result.wall_s:.1f} s (job run time {result.net_runtime_ms / 1000:.1f} s);"
                           f" lake: {lake}")
+            console.print(f"  time went to: {result.timings_text()}")
             if result.summary is not None:
                 render_check(result.summary, console)
             return

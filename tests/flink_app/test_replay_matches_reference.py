@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+import json
 import random
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import timedelta
 
 import pytest
 
+from streamwatch.local_kinesis import LocalKinesis
+from streamwatch.play_start_metrics import play_starts_per_minute
 from tests.conftest import bad_corpus
 from tests.flink_app.scenarios import generate
-from tests.reference.contract import evaluate
+from tests.reference.contract import evaluate, play_starts_1m
 
-pytestmark = pytest.mark.flink
+pytestmark = [pytest.mark.flink, pytest.mark.kinesis]
+
+
+FROM_2099 = json.dumps({"event_id": "clock-2099", "event_type": "play", "event_ts": "2099-01-01T00:00:00.000Z",
+                        "user_id": "user-clock", "device_id": "device-clock", "device_type": "tv", "country": "US",
+                        "title_id": "title-000", "position_ms": 0, "schema_version": 1})
 
 
 @pytest.fixture(scope="module")
 def scenario():
     records = generate(seed=11)
-    bad = bad_corpus()
+    bad = bad_corpus() + [(FROM_2099, "event_ts in the future")]
     rng = random.Random(3)
     # Scatter the bad records through the second half of the stream: some carry a parseable
-    # event_ts of 23:00 on the first day, which (like any parseable event_ts) moves the watermark.
-    for record, _ in bad:
+    # event_ts of 23:00 on the first day, which must not move the watermark (only valid events
+    # do); and one record from a client whose clock says 2099 comes early: had it moved the
+    # watermark, every later event would be late.
+    for record, _ in bad[:-1]:
         records.insert(rng.randint(len(records) // 2, len(records)), record)
+    records.insert(10, FROM_2099)
     return records, bad
 
 
@@ -32,8 +44,26 @@ def outcome(scenario):
 
 
 @pytest.fixture(scope="module")
-def lake(scenario, replay):
-    return replay(scenario[0], name="reference")
+def replayed(scenario, replay):
+    """The replay's lake, and the PlayStarts metrics its job sent to a local CloudWatch (moto)."""
+    import boto3
+
+
+    expected_minutes = sorted({row["window_start"] for row in play_starts_1m(evaluate(scenario[0]))})
+    with LocalKinesis() as moto:
+        lake = replay(scenario[0], name="reference", metrics_enabled=True, metrics_endpoint=moto.endpoint,
+                      metrics_region=moto.region, metrics_application="streamwatch-test")
+        cloudwatch = boto3.client("cloudwatch", endpoint_url=moto.endpoint, region_name=moto.region,
+                                  aws_access_key_id="testing", aws_secret_access_key="testing")
+        start, end = expected_minutes[0] - timedelta(minutes=1), expected_minutes[-1] + timedelta(minutes=2)
+        sent = {device_type: play_starts_per_minute(cloudwatch, "streamwatch-test", start, end, device_type)
+                for device_type in (None, "tv", "mobile", "web")}
+    return lake, sent
+
+
+@pytest.fixture(scope="module")
+def lake(replayed):
+    return replayed[0]
 
 
 def _comparable(rows, keys):
@@ -50,7 +80,7 @@ def test_scenario_exercises_the_edges(outcome):
     gaps = Counter()
     for session in outcome.sessions:
         gaps["multi-event"] += session["event_count"] > 1
-    assert outcome.duplicates > 10 and len(outcome.late) == 6 and outcome.rejected == len(bad_corpus())
+    assert outcome.duplicates > 10 and len(outcome.late) == 6 and outcome.rejected == len(bad_corpus()) + 1
     assert len(outcome.sessions) > 40 and gaps["multi-event"] > 20
     assert any(s["watch_time_ms"] > 0 for s in outcome.sessions)
 
@@ -124,3 +154,24 @@ def test_replay_of_the_raw_zone_matches_reference(lake, tmp_path):
     assert _comparable(backfill.rows("processed/sessions"), SESSION_KEYS) == _comparable(expected.sessions, SESSION_KEYS)
     assert _comparable(backfill.rows("processed/title_watch_5m"), WINDOW_KEYS) == _comparable(expected.title_windows, WINDOW_KEYS)
     assert backfill.count_lines("late") == len(expected.late) and backfill.count_lines("dlq") == 0
+
+
+PLAY_START_KEYS = ["window_start", "window_end", "country", "device_type", "play_starts", "dt", "hr"]
+
+
+def test_play_starts_1m_match_the_reference(lake, outcome):
+    expected = play_starts_1m(outcome)
+    assert expected and _comparable(lake.rows("processed/play_starts_1m"), PLAY_START_KEYS) == \
+        _comparable(expected, PLAY_START_KEYS)
+
+
+def test_cloudwatch_has_the_play_starts_total_and_by_device_type_per_minute(replayed, outcome):
+    _, sent = replayed
+    total: Counter = Counter()
+    by_device: dict[str, Counter] = defaultdict(Counter)
+    for row in play_starts_1m(outcome):
+        total[row["window_start"]] += row["play_starts"]
+        by_device[row["device_type"]][row["window_start"]] += row["play_starts"]
+    assert sent[None] == {minute: float(n) for minute, n in total.items()}
+    for device_type in ("tv", "mobile", "web"):
+        assert sent[device_type] == {minute: float(n) for minute, n in by_device[device_type].items()}
