@@ -203,9 +203,12 @@ class _Builder:
         units = max(1, math.ceil(self.record_bytes / self.limit("kinesis_put_payload_unit")))
         self.provisioned_month = (self.shards * HOURS_PER_MONTH * self.price("kinesis_shard_hour")
                                   + records_month * units / 1e6 * self.price("kinesis_put_million_units"))
+        retention = self.t["StreamRetentionHours"]
+        kept = (f"; StreamRetentionHours {retention:g} (template default): no extended-retention charge"
+                if retention <= 24 else f"; StreamRetentionHours {retention:g}: extended retention not priced")
         self.add("kinesis.provisioned_month", "provisioned, a month", self.provisioned_month, "$",
                  f"{self.shards:,} shards x {HOURS_PER_MONTH} h + {records_month / 1e9:,.1f} billion records (at the "
-                 f"daily average) x {units} PUT payload unit of 25 KB; "
+                 f"daily average) x {units} PUT payload unit of 25 KB{kept}; "
                  f"{self.quote('kinesis_shard_hour', 'kinesis_put_million_units')}",
                  ("kinesis_shard_hour", "kinesis_put_million_units"))
         billed_kib = math.ceil(self.record_bytes / self.limit("kinesis_on_demand_billing_kib"))
@@ -452,20 +455,17 @@ class _Builder:
         ]
         left_out = ["Flink snapshots", "S3 reads and access logs", "CloudWatch", "KMS", "Step Functions and Lambda",
                     "data transfer"]
-        if self.s.redshift_rpu_hours_per_day:
-            items.append(("redshift_compute", "Redshift Serverless compute",
-                          self.s.redshift_rpu_hours_per_day * DAYS_PER_MONTH * self.price("redshift_rpu_hour"),
-                          f"{self.s.redshift_rpu_hours_per_day:g} RPU-hours a day as given (an assumption, not "
-                          f"measured); {self.quote('redshift_rpu_hour')}", ("redshift_rpu_hour",)))
-        else:
-            left_out.insert(0, "Redshift compute (not measured: --redshift-rpu-hours-per-day prices it)")
-        if self.s.glue_dpu_hours_per_day:
-            items.append(("glue", "Glue batch",
-                          self.s.glue_dpu_hours_per_day * DAYS_PER_MONTH * self.price("glue_dpu_hour"),
-                          f"{self.s.glue_dpu_hours_per_day:g} DPU-hours a day as given (an assumption, not "
-                          f"measured); {self.quote('glue_dpu_hour')}", ("glue_dpu_hour",)))
-        else:
-            left_out.insert(1, "Glue (not measured at this volume: --glue-dpu-hours-per-day prices it)")
+        optional = (("redshift_compute", "Redshift Serverless compute", self.s.redshift_rpu_hours_per_day,
+                     "RPU-hours", "redshift_rpu_hour", "--redshift-rpu-hours-per-day"),
+                    ("glue", "Glue batch", self.s.glue_dpu_hours_per_day, "DPU-hours", "glue_dpu_hour",
+                     "--glue-dpu-hours-per-day"))
+        for key, figure, per_day, unit, price, option in optional:
+            if per_day:
+                items.append((key, figure, per_day * DAYS_PER_MONTH * self.price(price),
+                              f"{per_day:g} {unit} a day as given ({option}: an assumption, not measured); "
+                              f"{self.quote(price)}", (price,)))
+            else:
+                left_out.insert(0, f"{figure} (not measured: {option} prices it)")
         for key, figure, value, basis, prices in items:
             self.add(f"cost.{key}", figure, value, "$", basis, prices)
         self.add("cost.total", "total, a month", sum(item[2] for item in items), "$",
