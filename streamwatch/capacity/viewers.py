@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 HOUR_MS = 3_600_000
@@ -186,7 +186,7 @@ def sample_simulator(users: int = 2000, days: int = 2, seed: int = 1) -> ViewerS
     events = generate_events(catalog, 1 << 62, seed, first_day - timedelta(milliseconds=_WARM_UP_MS))
     start_ms = int(first_day.timestamp() * 1000)
     sample = measure(events, start_ms, start_ms + days * DAY_MS)
-    return ViewerSample(**{**sample.__dict__, "users": users, "seed": seed, "titles_in_catalog": len(catalog.titles)})
+    return replace(sample, users=users, seed=seed, titles_in_catalog=len(catalog.titles))
 
 
 def _credit(watched: list[float], begin: int, end: int, start_ms: int, end_ms: int) -> None:
