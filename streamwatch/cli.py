@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "Run the whole pipeline locally and print a summary."),
     "summary": ("summary", "Count what a lake holds and check that the records add up."),
     "bench": ("bench", "Measure replay throughput: full job vs scan-only."),
+    "plan": ("plan", "Capacity and monthly cost for N concurrent viewers, from measurements."),
     "batch": ("batch", "Run the Glue batch jobs locally for one dt (processed -> curated)."),
     "load": ("load", "Load one dt into the warehouse (local DuckDB or Redshift)."),
     "backfill": ("backfill", "Rebuild and reload a range of days, one day at a time."),

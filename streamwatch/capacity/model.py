@@ -1,0 +1,483 @@
+"""The capacity plan's arithmetic: pure functions from the measurements, the cited limits, the
+template's defaults and the prices to the plan's lines. Nothing here reads a file or runs anything.
+
+Each ``Line`` carries its figure, value and unit, the basis it rests on (the measured numbers and
+where they were measured, a cited limit, or an assumption said as such), and the dates of the prices
+it uses. The last section lists every price and limit used, with its source.
+
+Example::
+
+    plan = build_plan(Settings(concurrent_viewers=50_000_000), viewers, bench, template_defaults(),
+                      load_prices(None))
+    plan.value("kinesis.provisioned_shards"), plan.value("cost.total")
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from producer.simulator import SESSIONS_PER_USER_PER_DAY
+from streamwatch.capacity.bench_figures import BenchFigures
+from streamwatch.capacity.sources import LIMITS, NONCURRENT_VERSION_DAYS, Cited, Price
+from streamwatch.capacity.viewers import ViewerSample
+
+HOURS_PER_MONTH = 730  # AWS's pricing convention
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24
+GIB = 1024**3
+WINDOW_S = 300  # the job's 5-minute windows (title_watch_5m, stream_progress)
+WINDOWS_PER_DAY = 86_400 // WINDOW_S
+ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress")
+ROW_FORMAT_ZONES = ("raw", "dlq", "late")  # JSON lines: an open file persists its tail at a checkpoint
+
+
+@dataclass(frozen=True)
+class Settings:
+    concurrent_viewers: int
+    headroom: float = 0.25  # share of each capacity kept free at the peak
+    months: int = 12  # storage of the zones kept for good is priced in this month of operation
+    titles: int | None = None  # a real catalog's size; None: the titles the simulator's viewers watched
+    redshift_rpu_hours_per_day: float = 0.0  # query and load compute: not measured, priced only if given
+    glue_dpu_hours_per_day: float = 0.0  # the daily batch: not measured at this volume, priced only if given
+
+    def __post_init__(self) -> None:
+        if self.concurrent_viewers < 1:
+            raise ValueError("concurrent viewers must be at least 1")
+        if not 0 <= self.headroom < 1:
+            raise ValueError("headroom is the share of capacity kept free: at least 0 and below 1 (0.25 = 25 %)")
+        if self.months < 1:
+            raise ValueError("months must be at least 1")
+        if self.titles is not None and self.titles < 1:
+            raise ValueError("titles must be at least 1")
+        if self.redshift_rpu_hours_per_day < 0 or self.glue_dpu_hours_per_day < 0:
+            raise ValueError("RPU-hours and DPU-hours a day cannot be negative")
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str  # section.figure, e.g. kinesis.provisioned_shards
+    figure: str
+    value: float | int | str
+    unit: str
+    basis: str
+    price_dates: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> str:
+        return self.key.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Plan:
+    settings: Settings
+    lines: tuple[Line, ...]
+
+    def line(self, key: str) -> Line:
+        for line in self.lines:
+            if line.key == key:
+                return line
+        raise KeyError(f"no line {key!r} in the plan")
+
+    def value(self, key: str) -> float | int | str:
+        return self.line(key).value
+
+    def to_dict(self) -> dict:
+        return {"settings": asdict(self.settings),
+                "lines": [{**asdict(line), "section": line.section} for line in self.lines]}
+
+
+def build_plan(settings: Settings, viewers: ViewerSample, bench: BenchFigures, template: dict[str, float],
+               prices: dict[str, Price], limits: dict[str, Cited] = LIMITS) -> Plan:
+    builder = _Builder(settings, viewers, bench, template, prices, limits)
+    for section in (builder.events, builder.kinesis, builder.flink, builder.s3, builder.redshift, builder.cost,
+                    builder.sources):
+        section()
+    return Plan(settings=settings, lines=tuple(builder.lines))
+
+
+# --- the two formulas of the object count, public so that tests can check them on their own -------
+
+
+def writers_with_rows(rows: float, writers: int) -> float:
+    """Expected number of ``writers`` that get at least one of ``rows`` rows spread over them at
+    random (Poisson): the files a sink opens for one partition in one roll interval."""
+    return writers * (1 - math.exp(-rows / writers))
+
+
+def requests_per_object(object_bytes: float, row_format: bool, part_bytes: float) -> float:
+    """PUT-class requests to write one object by multipart upload: create, each part, complete; a
+    row-format file also uploads its unfinished tail once, at the checkpoint it stays open over."""
+    return 2 + max(1, math.ceil(object_bytes / part_bytes)) + (1 if row_format else 0)
+
+
+class _Builder:
+    def __init__(self, settings: Settings, viewers: ViewerSample, bench: BenchFigures, template: dict[str, float],
+                 prices: dict[str, Price], limits: dict[str, Cited]) -> None:
+        self.s, self.v, self.b, self.t, self.p, self.limits = settings, viewers, bench, template, prices, limits
+        self.lines: list[Line] = []
+        self.used_prices: list[str] = []
+        self.used_limits: list[str] = []
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def add(self, key: str, figure: str, value: float | int | str, unit: str, basis: str,
+            prices: tuple[str, ...] = ()) -> None:
+        self.used_prices += [name for name in prices if name not in self.used_prices]
+        dates = tuple(sorted({self.p[name].as_of for name in prices}))
+        self.lines.append(Line(key, figure, value, unit, basis, dates))
+
+    def limit(self, name: str) -> float:
+        if name not in self.used_limits:
+            self.used_limits.append(name)
+        return self.limits[name].value
+
+    def price(self, name: str) -> float:
+        return self.p[name].value
+
+    def quote(self, *names: str) -> str:
+        return ", ".join(f"${self.p[name].value:g}{self.p[name].unit.removeprefix('$')}" for name in names)
+
+    @property
+    def sim(self) -> str:
+        v = self.v
+        return f"simulator, {v.users:,} users x {v.days} days, seed {v.seed}" if v.users else f"{v.days}-day sample"
+
+    @property
+    def bench_run(self) -> str:
+        return f"make bench of {self.b.measured_at}"
+
+    # --- events --------------------------------------------------------------------------------
+
+    def events(self) -> None:
+        v, b, n = self.v, self.b, self.s.concurrent_viewers
+        peak = v.peak_hour
+        self.events_peak = n * v.events_per_watched_second_at_peak
+        self.add("events.peak_per_s", "events/s at peak", self.events_peak, "events/s",
+                 f"{n:,} watching x {v.events_per_watched_second_at_peak * 60:.4f} events per watched viewer-minute: "
+                 f"{v.events_by_hour[peak]:,} events over {v.watched_ms_by_hour[peak] / 60_000:,.0f} watched minutes "
+                 f"in the simulator's busiest hour (UTC {peak:02d}:00; {self.sim}). Watched time is contract §2's "
+                 f"credit, so a viewer counts while playing (a heartbeat every 60 s) and the rate includes the "
+                 f"browse, search, pause and seek events around the playing")
+        self.events_avg = self.events_peak * v.average_to_peak
+        self.add("events.average_per_s", "events/s, daily average", self.events_avg, "events/s",
+                 f"peak x {v.average_to_peak:.4f}, the simulator's mean hourly events over its busiest hour's "
+                 f"({v.events / 24:,.0f} / {v.events_by_hour[peak]:,}; the daily rhythm of producer/simulator.py, "
+                 f"{self.sim})")
+        for kind, share in v.type_shares_at_peak.items():
+            self.add(f"events.peak_{kind}_per_s", f"  {kind}", self.events_peak * share, "events/s",
+                     f"{share:.2%} of the busiest hour's events ({self.sim})")
+        self.records_per_event = b.records_per_event
+        self.records_peak = self.events_peak * self.records_per_event
+        self.records_avg = self.events_avg * self.records_per_event
+        self.add("events.records_peak_per_s", "Kinesis records/s at peak", self.records_peak, "records/s",
+                 f"events x {self.records_per_event:.4f}: the full job read {b.full.records:,} records for "
+                 f"{b.events:,} simulated events ({self.bench_run}, whose input adds 1 % redeliveries and 0.2 % "
+                 f"malformed records)")
+        self.events_day = self.events_avg * 86_400
+        self.add("events.per_day", "events a day", self.events_day, "events", "daily average x 86,400 s")
+        self.record_bytes = v.record_bytes_per_event + v.key_bytes_per_event
+        self.add("events.record_bytes", "bytes per Kinesis record", self.record_bytes, "bytes",
+                 f"{v.record_bytes_per_event:.1f} bytes of compact JSON (as the producer sends an event) + "
+                 f"{v.key_bytes_per_event:.1f} bytes of partition key (user_id): mean of {v.events:,} events "
+                 f"({self.sim})")
+
+    # --- Kinesis -------------------------------------------------------------------------------
+
+    def kinesis(self) -> None:
+        free = 1 - self.s.headroom
+        bytes_peak = self.records_peak * self.record_bytes
+        self.add("kinesis.write_bytes_peak_per_s", "writes at peak", bytes_peak, "bytes/s",
+                 "records/s at peak x bytes per record")
+        shard_records, shard_bytes = self.limit("kinesis_shard_records_per_s"), self.limit("kinesis_shard_bytes_per_s")
+        by_records = math.ceil(self.records_peak / (shard_records * free))
+        by_bytes = math.ceil(bytes_peak / (shard_bytes * free))
+        self.shards = max(by_records, by_bytes, 1)
+        quota = self.limit("kinesis_shard_quota")
+        self.add("kinesis.provisioned_shards", "provisioned shards (ShardCount)", self.shards, "shards",
+                 f"max(records/s / ({shard_records:,.0f} records/s per shard x {free:.2f}) = {by_records:,}; bytes/s "
+                 f"/ ({shard_bytes / 2**20:g} MiB/s per shard x {free:.2f}) = {by_bytes:,}): the shard's write limits "
+                 f"with {self.s.headroom:.0%} kept free at the peak; "
+                 + ("within" if self.shards <= quota else "ABOVE") + f" the default quota of {quota:,.0f} shards "
+                 f"(us-east-1, us-west-2, eu-west-1)")
+        records_month = self.records_avg * HOURS_PER_MONTH * 3600
+        units = max(1, math.ceil(self.record_bytes / self.limit("kinesis_put_payload_unit")))
+        self.provisioned_month = (self.shards * HOURS_PER_MONTH * self.price("kinesis_shard_hour")
+                                  + records_month * units / 1e6 * self.price("kinesis_put_million_units"))
+        retention = self.t["StreamRetentionHours"]
+        kept = (f"; StreamRetentionHours {retention:g} (template default): no extended-retention charge"
+                if retention <= 24 else f"; StreamRetentionHours {retention:g}: extended retention not priced")
+        self.add("kinesis.provisioned_month", "provisioned, a month", self.provisioned_month, "$",
+                 f"{self.shards:,} shards x {HOURS_PER_MONTH} h + {records_month / 1e9:,.1f} billion records (at the "
+                 f"daily average) x {units} PUT payload unit of 25 KB{kept}; "
+                 f"{self.quote('kinesis_shard_hour', 'kinesis_put_million_units')}",
+                 ("kinesis_shard_hour", "kinesis_put_million_units"))
+        billed_kib = math.ceil(self.record_bytes / self.limit("kinesis_on_demand_billing_kib"))
+        gib_month = records_month * billed_kib * 1024 / GIB
+        self.on_demand_month = (HOURS_PER_MONTH * self.price("kinesis_on_demand_stream_hour")
+                                + gib_month * (self.price("kinesis_on_demand_gb_in")
+                                               + self.price("kinesis_on_demand_gb_out")))
+        write_max = self.limit("kinesis_on_demand_write_bytes_per_s")
+        self.add("kinesis.on_demand_month", "on-demand, a month", self.on_demand_month, "$",
+                 f"{gib_month:,.0f} GiB written, and read once by the Flink job: each record billed as {billed_kib} "
+                 f"KiB (rounded up); peak writes of {bytes_peak / 1e6:,.0f} MB/s are "
+                 + ("within" if bytes_peak <= write_max else "ABOVE") + f" the on-demand maximum of "
+                 f"{write_max / 1e9:g} GB/s (us-east-1, us-west-2, eu-west-1; 200 MB/s elsewhere); "
+                 f"{self.quote('kinesis_on_demand_stream_hour', 'kinesis_on_demand_gb_in', 'kinesis_on_demand_gb_out')}",
+                 ("kinesis_on_demand_stream_hour", "kinesis_on_demand_gb_in", "kinesis_on_demand_gb_out"))
+        self.kinesis_mode = "PROVISIONED" if self.provisioned_month <= self.on_demand_month else "ON_DEMAND"
+        self.kinesis_prices = (("kinesis_shard_hour", "kinesis_put_million_units") if self.kinesis_mode == "PROVISIONED"
+                               else ("kinesis_on_demand_stream_hour", "kinesis_on_demand_gb_in",
+                                     "kinesis_on_demand_gb_out"))
+        self.kinesis_month = min(self.provisioned_month, self.on_demand_month)
+        self.add("kinesis.mode", "recommended StreamMode", self.kinesis_mode, "",
+                 "the cheaper a month; on-demand follows traffic it has not seen (up to twice its previous peak "
+                 "at once), provisioned must be resized ahead of a bigger peak (alarm stream-write-throttling)")
+
+    # --- Managed Flink -------------------------------------------------------------------------
+
+    def flink(self) -> None:
+        b, free = self.b, 1 - self.s.headroom
+        cores, p1, p2 = b.cpu_count, b.full, b.full_p2
+        saturated = p1.busy_threads >= cores
+        self.per_core_p1 = p1.net_records_per_second / cores
+        self.add("flink.per_core_p1", "records/s per core, parallelism 1", self.per_core_p1, "records/s",
+                 f"full job: {p1.records:,} records in {p1.net_runtime_s:.1f} s of job run time = "
+                 f"{p1.net_records_per_second:,.0f} records/s, / the {cores} cores of the machine ({self.bench_run}); "
+                 f"its tasks were busy {p1.busy_threads:.1f} threads' worth on average: "
+                 + (f"at least {cores}, so it used every core" if saturated
+                    else f"fewer than {cores}, so cores were idle and this per-core rate is low (conservative)"))
+        self.per_core_p2 = p2.net_records_per_second / cores
+        self.add("flink.per_core_p2", "records/s per core, parallelism 2", self.per_core_p2, "records/s",
+                 f"full job: {p2.records:,} records in {p2.net_runtime_s:.1f} s = {p2.net_records_per_second:,.0f} "
+                 f"records/s on the same {cores} cores ({self.bench_run})")
+        self.scaling = p2.net_records_per_second / p1.net_records_per_second
+        self.add("flink.scaling_p1_to_p2", "parallelism 1 -> 2 on this machine", self.scaling, "x",
+                 f"{p2.net_records_per_second:,.0f} / {p1.net_records_per_second:,.0f} records/s. "
+                 + ("Parallelism 1 already used every core (each chain of operators is a thread of its own), so "
+                    "parallelism 2 adds no CPU here: the ratio is what running as parallel instances costs (the "
+                    "key exchange between them, more threads), which every KPU beyond the first pays; the plan "
+                    "takes the lower per-core rate" if saturated else
+                    "Parallelism 1 left cores idle, so part of the ratio is the speed-up from using them; the plan "
+                    "takes the lower per-core rate"))
+        kpu_vcpu = self.limit("flink_kpu_vcpu")
+        self.per_kpu = min(self.per_core_p1, self.per_core_p2) * kpu_vcpu
+        self.add("flink.records_per_kpu", "records/s per KPU", self.per_kpu, "records/s",
+                 f"the lower per-core rate x {kpu_vcpu:g} vCPU per KPU. Assumed, not measured: that a KPU's vCPU does "
+                 f"what a core of this machine did, that the Kinesis source costs what the file replay did, and "
+                 f"that throughput grows in proportion to KPUs beyond the {cores} cores measured (every keyed step "
+                 f"is keyed by event_id, (user_id, device_id) or title_id: see the most-watched-title line)")
+        per_kpu_parallelism = int(self.t["FlinkParallelismPerKpu"])
+        self.kpus = max(1, math.ceil(self.records_peak / (self.per_kpu * free)))
+        self.parallelism = self.kpus * per_kpu_parallelism
+        max_parallelism, quota = self.limit("flink_parallelism_max"), self.limit("flink_kpu_quota")
+        self.add("flink.parallelism", "Parallelism (FlinkParallelism)", self.parallelism, "",
+                 f"records/s at peak / (records/s per KPU x {free:.2f}) = {self.kpus:,} KPUs, x ParallelismPerKPU "
+                 f"{per_kpu_parallelism} (template default); "
+                 + (f"ABOVE the default maximum of {max_parallelism:,.0f}: ask for more with the KPU quota, or split "
+                    f"the stream over applications" if self.parallelism > max_parallelism
+                    else f"within the default maximum of {max_parallelism:,.0f}"))
+        orchestration = int(self.limit("flink_orchestration_kpu"))
+        self.kpus_billed = self.kpus + orchestration
+        self.add("flink.kpus", "KPUs billed", self.kpus_billed, "KPUs",
+                 f"{self.kpus:,} for the job + {orchestration} for the application's orchestration; "
+                 + (f"ABOVE the default quota of {quota:,.0f} KPUs per application: request an increase first"
+                    if self.kpus > quota else f"within the default quota of {quota:,.0f} KPUs per application"))
+        playback_share = sum(self.v.playback_by_title.values()) / self.v.events
+        top = self.v.title_shares[0] if self.v.title_shares else 0.0
+        self.add("flink.top_title_peak_per_s", "playback events/s of the most watched title, at peak",
+                 self.events_peak * playback_share * top, "events/s",
+                 f"{top:.1%} of the playback events are of one title in the simulator ({self.sim}): they all reach "
+                 f"one instance of the title-window step (keyed by title_id) after each instance's local "
+                 f"pre-aggregation; more KPUs do not spread them")
+        ttl_s = self.t["DedupStateTtlMs"] / 1000
+        state = self.records_peak * ttl_s * 100 + self.s.concurrent_viewers * 1000
+        storage = self.limit("flink_kpu_storage_gb")
+        self.add("flink.state_bytes", "state, an estimate (not measured)", state, "bytes",
+                 f"records/s at peak x the dedup TTL of {ttl_s:,.0f} s (template) x ~100 bytes per event_id + ~1 KB "
+                 f"per watching viewer's open session: docs/architecture.md's sizes per key; "
+                 f"{state / (self.kpus * storage * 1e9):.1%} of the {self.kpus:,} KPUs' running storage "
+                 f"({storage:g} GB each)")
+        self.flink_month = (self.kpus_billed * HOURS_PER_MONTH * self.price("flink_kpu_hour")
+                            + self.kpus * storage * self.price("flink_running_storage_gb_month"))
+        self.add("flink.month", "Managed Flink, a month", self.flink_month, "$",
+                 f"{self.kpus_billed:,} KPUs x {HOURS_PER_MONTH} h + {self.kpus:,} x {storage:g} GB running storage, "
+                 f"sized for the peak all month (autoscaling, on by default, can follow the day down to "
+                 f"x{self.v.average_to_peak:.2f} of it); {self.quote('flink_kpu_hour', 'flink_running_storage_gb_month')}",
+                 ("flink_kpu_hour", "flink_running_storage_gb_month"))
+
+    # --- S3 ------------------------------------------------------------------------------------
+
+    def s3(self) -> None:
+        b, t = self.b, self.t
+        self.roll_s = max(t["CheckpointIntervalMs"] / 1000, 60)
+        self.intervals = 86_400 / self.roll_s
+        split_at, part = self.limit("file_sink_part_bytes"), self.limit("s3_min_part_bytes")
+        self.add("s3.roll_interval_s", "a file sink rolls its files every", self.roll_s, "s",
+                 f"Parquet files at every checkpoint, JSON files at the job's rollover interval max(checkpoint, 60 s) "
+                 f"(flink_app/job.py), both at {split_at / 2**20:g} MiB too; CheckpointIntervalMs "
+                 f"{t['CheckpointIntervalMs']:,.0f} (template default). So each of the job's {self.parallelism:,} "
+                 f"instances writes one file per interval for every partition (dt=/hr=) it got rows for: the number "
+                 f"of objects follows parallelism, checkpoint interval and partitions, not only volume")
+        per_event = self.events_day / b.events
+        self.stored: dict[str, float] = {}
+        self.requests_day = 0.0
+        retention = {"raw": t["RawRetentionDays"], "dlq": t["DlqRetentionDays"], "late": t["LateRetentionDays"]}
+        for zone in ZONES:
+            size, name = b.zone(zone), zone.split("/")[-1]
+            per_row = size.bytes / size.rows if size.rows else 0.0
+            if zone == "processed/title_watch_5m":
+                rows_day, rows_basis = self._title_window_rows()
+            elif zone == "processed/stream_progress":
+                rows_day, rows_basis = float(WINDOWS_PER_DAY), "one row per 5-minute window"
+            else:
+                rows_day = size.rows * per_event
+                rows_basis = f"{size.rows:,} rows per {b.events:,} events in the bench's lake x events a day"
+                if not size.rows:
+                    rows_basis = (f"the bench's lake has no {zone} rows, so this zone is not sized: its input sends "
+                                  f"no events later than the watermark, which clients that were offline do")
+            bytes_day = rows_day * per_row
+            objects, commits, how = self._objects(zone, rows_day, bytes_day)
+            object_bytes = bytes_day / objects if objects else 0.0
+            requests = objects * requests_per_object(object_bytes, zone in ROW_FORMAT_ZONES, part) + commits
+            self.requests_day += requests
+            self.add(f"s3.{name}.bytes_per_day", f"{zone}: bytes a day", bytes_day, "bytes",
+                     f"{rows_day:,.0f} rows ({rows_basis}) x {per_row:,.1f} bytes per row ({size.bytes:,} bytes / "
+                     f"{size.rows:,} rows in the bench's lake)")
+            self.add(f"s3.{name}.objects_per_day", f"{zone}: objects a day", objects, "objects",
+                     f"{how}; plus a _SUCCESS marker per hour, rewritten at every commit; {requests:,.0f} PUT-class "
+                     f"requests a day (multipart uploads in parts of {part / 2**20:g} MiB)")
+            if name in retention:
+                days = retention[name] + NONCURRENT_VERSION_DAYS
+                kept = (f"{retention[name]:g} days ({name.capitalize()}RetentionDays, template default) + "
+                        f"{NONCURRENT_VERSION_DAYS} days as a noncurrent version (the bucket is versioned)")
+            else:
+                days = self.s.months * DAYS_PER_MONTH
+                kept = f"kept for good: {self.s.months} months of {DAYS_PER_MONTH:.2f} days"
+            self.stored[name] = bytes_day * days
+            self.add(f"s3.{name}.stored_bytes", f"{zone}: stored", self.stored[name], "bytes", kept)
+
+    def _title_window_rows(self) -> tuple[float, str]:
+        v = self.v
+        if self.s.titles is not None:
+            return (WINDOWS_PER_DAY * self.s.titles,
+                    f"{self.s.titles:,} titles (--titles), each watched in every 5-minute window: an upper bound")
+        playback_per_window = self.events_avg * WINDOW_S * sum(v.playback_by_title.values()) / v.events
+        active = sum(1 - math.exp(-playback_per_window * share) for share in v.title_shares)
+        return (WINDOWS_PER_DAY * active,
+                f"{WINDOWS_PER_DAY} windows x {active:,.1f} titles watched in a window: the "
+                f"{len(v.title_shares):,} titles the simulated viewers watched (of {v.titles_in_catalog:,} in the "
+                f"catalog), each with its measured share of a window's {playback_per_window:,.0f} playback events "
+                f"(Poisson); --titles for a real catalog")
+
+    def _objects(self, zone: str, rows_day: float, bytes_day: float) -> tuple[float, float, str]:
+        """Data objects a day, partition commits (_SUCCESS writes) a day, and how they were counted."""
+        intervals, writers = self.intervals, self.parallelism
+        split = max(1, math.ceil(bytes_day / (intervals * writers) / self.limit("file_sink_part_bytes")))
+        files = f" x {split} files (128 MiB each)" if split > 1 else ""
+        if zone == "raw":
+            cells = intervals + 24
+            return (writers * cells * split, cells,
+                    f"{writers:,} instances x ({intervals:,.0f} intervals + 24): each writes the current hour, and "
+                    f"the hour before too in the interval across an hour's end{files}")
+        if zone in ("dlq", "late"):
+            per_interval = rows_day / intervals
+            return (intervals * writers_with_rows(per_interval, writers), intervals * writers_with_rows(per_interval, 1),
+                    f"{per_interval:,.1f} rows an interval: only the instances that got one write a file (Poisson over "
+                    f"{writers:,})")
+        if zone == "processed/sessions":
+            objects = commits = 0.0
+            for share in self.v.close_lag_shares.values():
+                objects += intervals * writers_with_rows(rows_day * share / intervals, writers)
+                commits += intervals * writers_with_rows(rows_day * share / intervals, 1)
+            lags = ", ".join(f"{lag} h {share:.1%}" for lag, share in self.v.close_lag_shares.items() if share >= 0.001)
+            return (objects * split, commits,
+                    f"a session is written when it closes (last event + the gap), into its start's hour, so an "
+                    f"interval writes into several past hours; hours from start to close in the simulator: {lags} "
+                    f"({self.sim}); Poisson over {writers:,} instances{files}")
+        if zone == "processed/title_watch_5m":
+            active = rows_day / WINDOWS_PER_DAY
+            return (WINDOWS_PER_DAY * writers_with_rows(active, writers), float(WINDOWS_PER_DAY),
+                    f"a window's {active:,.0f} rows are written once, by the instances that own their title_id: "
+                    f"{WINDOWS_PER_DAY} x the instances of {writers:,} with a row (Poisson)")
+        return (float(WINDOWS_PER_DAY), float(WINDOWS_PER_DAY), "one row, so one file, per 5-minute window")
+
+    # --- Redshift ------------------------------------------------------------------------------
+
+    def redshift(self) -> None:
+        b, v = self.b, self.v
+        sessions = b.zone("processed/sessions")
+        per_row = sessions.bytes / sessions.rows
+        sessions_day = sessions.rows / b.events * self.events_day
+        self.add("redshift.sessions_per_day", "fact_watch_session rows a day", sessions_day, "rows",
+                 f"one per session: {sessions.rows:,} sessions per {b.events:,} events in the bench's lake x events "
+                 f"a day")
+        users_day = self.s.concurrent_viewers * v.daily_users_per_peak_viewer
+        self.add("redshift.user_days_per_day", "fact_user_daily rows a day (daily active users)", users_day, "rows",
+                 f"{v.daily_users_per_peak_viewer:.3f} distinct users a day per viewer watching at the peak ({self.sim}, "
+                 f"whose users each start {SESSIONS_PER_USER_PER_DAY:g} sessions a day: the simulator's assumption, "
+                 f"not a measurement of real viewers)")
+        bytes_day = (sessions_day + users_day) * per_row
+        self.add("redshift.bytes_per_day", "bytes a day", bytes_day, "bytes",
+                 f"(sessions + user-days) x {per_row:,.1f} bytes, the sessions' Parquet bytes per row in the bench's "
+                 f"lake, taken for Redshift's compressed columns too (assumed, not measured; a user-day has fewer "
+                 f"columns, so it is an upper bound there); the title, device and title-catalog tables add a few "
+                 f"thousand rows a day")
+        self.redshift_stored = bytes_day * self.s.months * DAYS_PER_MONTH
+        self.add("redshift.stored_bytes", f"stored after {self.s.months} months", self.redshift_stored, "bytes",
+                 f"kept for good: {self.s.months} x {DAYS_PER_MONTH:.2f} days")
+        curated_day = users_day * per_row
+        self.stored["curated"] = curated_day * self.s.months * DAYS_PER_MONTH
+        self.add("s3.curated.bytes_per_day", "curated: bytes a day", curated_day, "bytes",
+                 "daily_user_engagement, one row per daily active user, sized like fact_user_daily (Redshift "
+                 "section); the other curated tables are a few thousand rows a day")
+        self.add("s3.curated.stored_bytes", "curated: stored", self.stored["curated"], "bytes",
+                 f"kept for good: {self.s.months} months of {DAYS_PER_MONTH:.2f} days")
+
+    # --- cost ----------------------------------------------------------------------------------
+
+    def cost(self) -> None:
+        stored = sum(self.stored.values())
+        items = [
+            ("kinesis", f"Kinesis ({self.kinesis_mode})", self.kinesis_month, "the cheaper mode (Kinesis section)",
+             self.kinesis_prices),
+            ("flink", "Managed Flink", self.flink_month, "Managed Flink section",
+             ("flink_kpu_hour", "flink_running_storage_gb_month")),
+            ("s3_storage", "S3 storage", stored / GIB * self.price("s3_standard_gb_month"),
+             f"{stored / GIB:,.0f} GiB, every zone as stored (S3 section); {self.quote('s3_standard_gb_month')}, "
+             f"the first-50-TB rate (larger volumes cost a little less)", ("s3_standard_gb_month",)),
+            ("s3_requests", "S3 PUT requests", self.requests_day * DAYS_PER_MONTH / 1000 * self.price("s3_put_thousand"),
+             f"{self.requests_day:,.0f} a day (S3 section; the reads of Athena, Glue and COPY are not counted); "
+             f"{self.quote('s3_put_thousand')}", ("s3_put_thousand",)),
+            ("redshift_storage", "Redshift managed storage",
+             self.redshift_stored / GIB * self.price("redshift_rms_gb_month"),
+             f"{self.redshift_stored / GIB:,.0f} GiB (Redshift section); {self.quote('redshift_rms_gb_month')}",
+             ("redshift_rms_gb_month",)),
+        ]
+        left_out = ["Flink snapshots", "S3 reads and access logs", "CloudWatch", "KMS", "Step Functions and Lambda",
+                    "data transfer"]
+        optional = (("redshift_compute", "Redshift Serverless compute", self.s.redshift_rpu_hours_per_day,
+                     "RPU-hours", "redshift_rpu_hour", "--redshift-rpu-hours-per-day"),
+                    ("glue", "Glue batch", self.s.glue_dpu_hours_per_day, "DPU-hours", "glue_dpu_hour",
+                     "--glue-dpu-hours-per-day"))
+        for key, figure, per_day, unit, price, option in optional:
+            if per_day:
+                items.append((key, figure, per_day * DAYS_PER_MONTH * self.price(price),
+                              f"{per_day:g} {unit} a day as given ({option}: an assumption, not measured); "
+                              f"{self.quote(price)}", (price,)))
+            else:
+                left_out.insert(0, f"{figure} (not measured: {option} prices it)")
+        for key, figure, value, basis, prices in items:
+            self.add(f"cost.{key}", figure, value, "$", basis, prices)
+        self.add("cost.total", "total, a month", sum(item[2] for item in items), "$",
+                 f"the lines above, with the capacity of the peak all month; left out: {'; '.join(left_out)}",
+                 tuple(name for item in items for name in item[4]))
+
+    # --- sources -------------------------------------------------------------------------------
+
+    def sources(self) -> None:
+        for name in self.used_prices:
+            price = self.p[name]
+            self.add(f"sources.price.{name}", name, price.value, price.unit, price.source, (name,))
+        for name in self.used_limits:
+            cited = self.limits[name]
+            self.add(f"sources.limit.{name}", name, cited.value, cited.unit, cited.source)

@@ -1,0 +1,41 @@
+"""The plan's fixture: a hand-made day of viewers, make bench's JSON fixture, the template's
+defaults and round test prices (not the shipped ones), for the model's and the renderer's tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamwatch.capacity.bench_figures import load_bench
+from streamwatch.capacity.model import Settings, build_plan
+from streamwatch.capacity.sources import PRICES, Price
+from streamwatch.capacity.viewers import ViewerSample
+
+FIXTURE = Path(__file__).resolve().parents[2] / "data" / "bench_results_fixture.json"
+# A day of 300 viewers watching in the busiest hour (20:00): 21,600 events there, 8,000 in each other
+# hour; 1.08e9 ms watched at the peak = 300 viewers for the hour.
+VIEWERS = ViewerSample(
+    days=1,
+    events_by_hour=(8000,) * 20 + (21_600,) + (8000,) * 3,
+    watched_ms_by_hour=(1e8,) * 20 + (1.08e9,) + (1e8,) * 3,
+    types_by_hour=tuple({"heartbeat": 17_280, "pause": 2_160, "browse": 2_160} if h == 20 else {} for h in range(24)),
+    record_bytes=205_600 * 290,
+    key_bytes=205_600 * 16,
+    daily_users=(1650,),
+    sessions_by_close_lag={0: 100, 1: 500, 2: 300, 3: 100},
+    playback_by_title={"t1": 5000, "t2": 3000, "t3": 2000},
+    users=300, seed=7, titles_in_catalog=10,
+)
+TEMPLATE = {"CheckpointIntervalMs": 60_000, "FlinkParallelismPerKpu": 1, "RawRetentionDays": 90,
+            "DlqRetentionDays": 30, "LateRetentionDays": 30, "SessionGapMinutes": 30,
+            "WatermarkOutOfOrdernessMs": 5000, "StreamRetentionHours": 24, "DedupStateTtlMs": 3_600_000}
+TEST_PRICES = {name: Price(value, PRICES[name].unit, "2026-01-02", "test price") for name, value in {
+    "kinesis_shard_hour": 0.02, "kinesis_put_million_units": 0.01, "kinesis_on_demand_stream_hour": 0.05,
+    "kinesis_on_demand_gb_in": 0.1, "kinesis_on_demand_gb_out": 0.05, "flink_kpu_hour": 0.1,
+    "flink_running_storage_gb_month": 0.1, "s3_standard_gb_month": 0.02, "s3_put_thousand": 0.005,
+    "redshift_rms_gb_month": 0.03, "redshift_rpu_hour": 0.4, "glue_dpu_hour": 0.5}.items()}
+
+N = 1_000_000
+
+
+def plan_for(settings: Settings = Settings(concurrent_viewers=N), viewers: ViewerSample = VIEWERS):
+    return build_plan(settings, viewers, load_bench(FIXTURE), TEMPLATE, TEST_PRICES)

@@ -1,0 +1,193 @@
+"""The plan's arithmetic against formulas written out here by hand over the fixture's numbers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from streamwatch.capacity.model import Settings, requests_per_object, writers_with_rows
+from streamwatch.capacity.viewers import ViewerSample
+from tests.streamwatch.capacity.plan_fixture import N, VIEWERS, plan_for
+
+GIB = 1024**3
+MIB = 1024**2
+MONTH_H = 730
+MONTH_D = 730 / 24
+
+EVENTS_PEAK = N * 21_600 / 1.08e6  # events per watched second at the peak = 0.02
+EVENTS_AVG = EVENTS_PEAK * (205_600 / 24) / 21_600
+RECORDS_PEAK = EVENTS_PEAK * 1_012_000 / 1_000_000
+RECORDS_AVG = EVENTS_AVG * 1.012
+EVENTS_DAY = EVENTS_AVG * 86_400
+RECORDS_MONTH = RECORDS_AVG * MONTH_H * 3600
+KPUS = 3  # ceil(20,240 / (20,240 / 2 x 0.75)) = ceil(2.67)
+WRITERS = KPUS
+
+
+def test_events_at_peak_and_on_average():
+    plan = plan_for()
+    assert EVENTS_PEAK == 20_000
+    assert plan.value("events.peak_per_s") == pytest.approx(20_000)
+    assert plan.value("events.average_per_s") == pytest.approx(EVENTS_AVG)
+    assert plan.value("events.peak_heartbeat_per_s") == pytest.approx(20_000 * 0.8)
+    assert plan.value("events.peak_browse_per_s") == pytest.approx(20_000 * 0.1)
+    assert plan.value("events.records_peak_per_s") == pytest.approx(20_240)
+    assert plan.value("events.per_day") == pytest.approx(EVENTS_DAY)
+    assert plan.value("events.record_bytes") == pytest.approx(306)
+
+
+def test_kinesis_shards_and_monthly_cost():
+    plan = plan_for()
+    assert plan.value("kinesis.write_bytes_peak_per_s") == pytest.approx(20_240 * 306)
+    # records bind: ceil(20,240 / 750) = 27; bytes: ceil(6,193,440 / 786,432) = 8
+    assert plan.value("kinesis.provisioned_shards") == 27
+    provisioned = 27 * MONTH_H * 0.02 + RECORDS_MONTH / 1e6 * 0.01
+    on_demand = MONTH_H * 0.05 + RECORDS_MONTH * 1024 / GIB * (0.1 + 0.05)
+    assert plan.value("kinesis.provisioned_month") == pytest.approx(provisioned)
+    assert plan.value("kinesis.on_demand_month") == pytest.approx(on_demand)
+    assert plan.value("kinesis.mode") == ("PROVISIONED" if provisioned <= on_demand else "ON_DEMAND")
+
+
+def test_large_records_make_bytes_bind_and_cost_more_on_demand():
+    big = ViewerSample(**{**VIEWERS.__dict__, "record_bytes": 205_600 * 1984})  # 2,000 bytes with the key
+    plan = plan_for(viewers=big)
+    assert plan.value("kinesis.provisioned_shards") == math.ceil(20_240 * 2000 / (1024 * 1024 * 0.75))  # 52
+    assert plan.value("kinesis.on_demand_month") == pytest.approx(
+        MONTH_H * 0.05 + RECORDS_MONTH * 2 * 1024 / GIB * 0.15)  # billed as 2 KiB a record
+
+
+def test_flink_from_the_measured_throughput_per_core():
+    plan = plan_for()
+    assert plan.value("flink.per_core_p1") == pytest.approx(1_012_000 / 50.0 / 2)
+    assert plan.value("flink.per_core_p2") == pytest.approx(1_012_000 / 46.0 / 2)
+    assert plan.value("flink.scaling_p1_to_p2") == pytest.approx(50.0 / 46.0)
+    assert plan.value("flink.records_per_kpu") == pytest.approx(10_120)  # the lower of the two
+    assert plan.value("flink.parallelism") == KPUS
+    assert plan.value("flink.kpus") == KPUS + 1
+    assert "within the default quota of 64" in plan.line("flink.kpus").basis
+    assert "at least 2, so it used every core" in plan.line("flink.per_core_p1").basis
+    assert plan.value("flink.month") == pytest.approx(4 * MONTH_H * 0.1 + 3 * 50 * 0.1)
+    assert plan.value("flink.top_title_peak_per_s") == pytest.approx(20_000 * 10_000 / 205_600 * 0.5)
+    assert plan.value("flink.state_bytes") == pytest.approx(20_240 * 3600 * 100 + N * 1000)
+
+
+def test_fifty_million_viewers_go_past_the_default_quotas():
+    plan = plan_for(Settings(concurrent_viewers=50_000_000))
+    kpus = math.ceil(50 * 20_240 / (10_120 * 0.75))  # 134
+    assert plan.value("flink.parallelism") == kpus
+    assert "ABOVE the default quota of 64" in plan.line("flink.kpus").basis
+    assert plan.value("kinesis.provisioned_shards") == math.ceil(50 * 20_240 / 750)
+
+
+def test_headroom_sizes_for_the_share_kept_free():
+    plan = plan_for(Settings(concurrent_viewers=N, headroom=0.5))
+    assert plan.value("kinesis.provisioned_shards") == math.ceil(20_240 / 500)
+    assert plan.value("flink.parallelism") == math.ceil(20_240 / (10_120 * 0.5))
+
+
+def test_s3_raw_zone_objects_bytes_and_retention():
+    plan = plan_for()
+    raw_bytes = EVENTS_DAY / 1_000_000 * 1_010_000 * (297_000_000 / 1_010_000)
+    assert plan.value("s3.raw.bytes_per_day") == pytest.approx(raw_bytes)
+    assert raw_bytes / (1440 * WRITERS) < 128 * MIB  # so no file is split by size
+    assert plan.value("s3.raw.objects_per_day") == WRITERS * (1440 + 24)
+    assert plan.value("s3.raw.stored_bytes") == pytest.approx(raw_bytes * (90 + 7))
+
+
+def test_s3_sparse_zones_write_only_where_rows_fell():
+    plan = plan_for()
+    dlq_rows_per_interval = EVENTS_DAY / 1_000_000 * 2000 / 1440
+    assert plan.value("s3.dlq.objects_per_day") == pytest.approx(
+        1440 * WRITERS * (1 - math.exp(-dlq_rows_per_interval / WRITERS)))
+    assert plan.value("s3.dlq.bytes_per_day") == pytest.approx(EVENTS_DAY / 1_000_000 * 2_000_000)
+    assert plan.value("s3.late.stored_bytes") == pytest.approx(EVENTS_DAY / 1_000_000 * 30_000 * (30 + 7))
+
+
+def test_s3_sessions_spread_over_the_hours_their_sessions_started():
+    plan = plan_for()
+    sessions_day = EVENTS_DAY / 1_000_000 * 18_000
+    expected = sum(1440 * WRITERS * (1 - math.exp(-sessions_day * share / 1440 / WRITERS))
+                   for share in (0.1, 0.5, 0.3, 0.1))
+    assert plan.value("s3.sessions.objects_per_day") == pytest.approx(expected)
+    assert plan.value("s3.sessions.bytes_per_day") == pytest.approx(sessions_day * 100)
+    assert plan.value("s3.sessions.stored_bytes") == pytest.approx(sessions_day * 100 * 12 * MONTH_D)
+
+
+def test_s3_title_windows_scale_with_titles_not_events():
+    plan = plan_for()
+    playback_per_window = EVENTS_AVG * 300 * 10_000 / 205_600
+    active = sum(1 - math.exp(-playback_per_window * share) for share in (0.5, 0.3, 0.2))
+    assert plan.value("s3.title_watch_5m.bytes_per_day") == pytest.approx(288 * active * 10)
+    assert plan.value("s3.title_watch_5m.objects_per_day") == pytest.approx(
+        288 * WRITERS * (1 - math.exp(-active / WRITERS)))
+    given = plan_for(Settings(concurrent_viewers=N, titles=5000))
+    assert given.value("s3.title_watch_5m.bytes_per_day") == pytest.approx(288 * 5000 * 10)
+    assert plan.value("s3.stream_progress.objects_per_day") == 288
+    assert plan.value("s3.stream_progress.bytes_per_day") == pytest.approx(288 * 250_000 / 2800)
+
+
+def test_redshift_storage_from_sessions_and_daily_users():
+    plan = plan_for()
+    sessions_day = EVENTS_DAY / 1_000_000 * 18_000
+    users_day = N * 1650 / 300
+    assert plan.value("redshift.sessions_per_day") == pytest.approx(sessions_day)
+    assert plan.value("redshift.user_days_per_day") == pytest.approx(users_day)
+    assert plan.value("redshift.bytes_per_day") == pytest.approx((sessions_day + users_day) * 100)
+    assert plan.value("redshift.stored_bytes") == pytest.approx((sessions_day + users_day) * 100 * 12 * MONTH_D)
+    assert plan.value("s3.curated.stored_bytes") == pytest.approx(users_day * 100 * 12 * MONTH_D)
+
+
+def test_monthly_cost_adds_up_its_lines():
+    plan = plan_for(Settings(concurrent_viewers=N, redshift_rpu_hours_per_day=16, glue_dpu_hours_per_day=4))
+    stored = sum(plan.value(f"s3.{zone}.stored_bytes") for zone in
+                 ("raw", "dlq", "late", "sessions", "title_watch_5m", "stream_progress", "curated"))
+    assert plan.value("cost.s3_storage") == pytest.approx(stored / GIB * 0.02)
+    assert plan.value("cost.redshift_storage") == pytest.approx(plan.value("redshift.stored_bytes") / GIB * 0.03)
+    assert plan.value("cost.redshift_compute") == pytest.approx(16 * MONTH_D * 0.4)
+    assert plan.value("cost.glue") == pytest.approx(4 * MONTH_D * 0.5)
+    kinesis = min(plan.value("kinesis.provisioned_month"), plan.value("kinesis.on_demand_month"))
+    parts = [kinesis, 4 * MONTH_H * 0.1 + 3 * 50 * 0.1, stored / GIB * 0.02, plan.value("cost.s3_requests"),
+             plan.value("cost.redshift_storage"), 16 * MONTH_D * 0.4, 4 * MONTH_D * 0.5]
+    assert plan.value("cost.total") == pytest.approx(sum(parts))
+    assert plan.line("cost.total").price_dates == ("2026-01-02",)
+
+
+def test_unmeasured_compute_is_left_out_and_said_so():
+    plan = plan_for()
+    with pytest.raises(KeyError):
+        plan.line("cost.redshift_compute")
+    basis = plan.line("cost.total").basis
+    assert "Redshift Serverless compute (not measured" in basis and "Glue batch (not measured" in basis
+
+
+def test_every_line_says_what_it_rests_on_and_every_price_has_a_date():
+    plan = plan_for()
+    for line in plan.lines:
+        assert line.basis.strip(), line.key
+        if line.unit == "$":
+            assert line.price_dates, line.key
+    used = {line.key.removeprefix("sources.price.") for line in plan.lines if line.key.startswith("sources.price.")}
+    assert used == {"kinesis_shard_hour", "kinesis_put_million_units", "kinesis_on_demand_stream_hour",
+                    "kinesis_on_demand_gb_in", "kinesis_on_demand_gb_out", "flink_kpu_hour",
+                    "flink_running_storage_gb_month", "s3_standard_gb_month", "s3_put_thousand",
+                    "redshift_rms_gb_month"}
+
+
+def test_the_two_object_formulas():
+    assert writers_with_rows(0, 5) == 0
+    assert writers_with_rows(1e6, 5) == pytest.approx(5)
+    assert writers_with_rows(1, 1) == pytest.approx(1 - 1 / math.e)
+    assert requests_per_object(0, False, 5 * MIB) == 3  # create, one part, complete
+    assert requests_per_object(12 * MIB, True, 5 * MIB) == 2 + 3 + 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"concurrent_viewers": 0}, "at least 1"),
+    ({"concurrent_viewers": 5, "headroom": 1.0}, "below 1"),
+    ({"concurrent_viewers": 5, "months": 0}, "months"),
+    ({"concurrent_viewers": 5, "titles": 0}, "titles"),
+])
+def test_settings_refuse_what_cannot_be_planned(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Settings(**kwargs)
