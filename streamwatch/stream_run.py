@@ -76,6 +76,12 @@ def choose_restore_point(state: LakeState, options: RunOptions, console) -> Rest
             "its data, or better into a new --lake)."
         )
     point = state.latest_restore_point()
+    if point is None and state.has_output():
+        raise StreamRunError(
+            f"{state.lake} already holds the output of a run that has ended and left nothing to resume "
+            "(a finished replay, say): running again from the start would write every record a second "
+            "time. Choose a new --lake, or --fresh to add to this one anyway."
+        )
     if point is not None:
         console.print(f"resuming from {point.describe()}")
         state.forget_restore_points(keep=point)

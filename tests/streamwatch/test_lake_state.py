@@ -82,3 +82,12 @@ def test_end_of_input_marker_is_written_whole_and_removable(tmp_path):
     assert [p.name for p in marker.parent.iterdir()] == ["_END_OF_INPUT"]
     state.clear_end_of_input()
     assert not marker.exists()
+
+
+def test_a_lake_with_output_and_nothing_to_resume_is_refused_unless_fresh(tmp_path):
+    state = LakeState(tmp_path / "lake")
+    (tmp_path / "lake" / "raw" / "dt=2026-11-20" / "hr=10").mkdir(parents=True)
+    (tmp_path / "lake" / "raw" / "dt=2026-11-20" / "hr=10" / "part-0").write_text("{}\n")
+    with pytest.raises(StreamRunError, match="would write every record a second time"):
+        choose_restore_point(state, RunOptions(), QUIET)
+    assert choose_restore_point(state, RunOptions(fresh=True), QUIET) is None
