@@ -29,6 +29,7 @@ _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "session.gap.minutes",
         "watch.cap.ms",
         "checkpoint.interval.ms",
+        "file.rollover.ms",
         "parallelism",
     ),
     "metrics": ("cloudwatch.enabled", "cloudwatch.namespace", "cloudwatch.application", "cloudwatch.region",
@@ -78,6 +79,7 @@ class JobConfig:
     session_gap_minutes: int = 30
     watch_cap_ms: int = 120_000
     checkpoint_interval_ms: int = 10_000
+    file_rollover_ms: int = 60_000  # raw/, dlq/, late/ roll a file this often; visible at the next checkpoint
     parallelism: int | None = None
     metrics: MetricsConfig = MetricsConfig()
 
@@ -154,6 +156,7 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         session_gap_minutes=_integer(processing, "session.gap.minutes", defaults.session_gap_minutes, origin),
         watch_cap_ms=_integer(processing, "watch.cap.ms", defaults.watch_cap_ms, origin),
         checkpoint_interval_ms=_integer(processing, "checkpoint.interval.ms", defaults.checkpoint_interval_ms, origin),
+        file_rollover_ms=_integer(processing, "file.rollover.ms", defaults.file_rollover_ms, origin),
         parallelism=_integer(processing, "parallelism", None, origin),
         metrics=metrics,
     )
@@ -225,6 +228,7 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
         "session.gap.minutes": (config.session_gap_minutes, 1),
         "watch.cap.ms": (config.watch_cap_ms, 0),
         "checkpoint.interval.ms": (config.checkpoint_interval_ms, 100),
+        "file.rollover.ms": (config.file_rollover_ms, 100),
     }
     for key, (value, minimum) in positive.items():
         if value < minimum:

@@ -142,10 +142,14 @@ def source_options(config: JobConfig) -> dict[str, str]:
 
 
 def file_sink_options(config: JobConfig) -> dict[str, str]:
-    """Rolling and commit options shared by every file sink."""
+    """Rolling and commit options shared by every file sink. Parquet files roll at every
+    checkpoint; JSON-line files (raw/, dlq/, late/) every file.rollover.ms, and become visible at
+    the next checkpoint after: fewer, larger files against a later view of the newest records."""
+    rollover = config.file_rollover_ms
     return {
-        "sink.rolling-policy.rollover-interval": f"{max(config.checkpoint_interval_ms, 60_000)} ms",
-        "sink.rolling-policy.check-interval": "10 s",
+        "sink.rolling-policy.rollover-interval": f"{rollover} ms",
+        "sink.rolling-policy.inactivity-interval": f"{rollover} ms",
+        "sink.rolling-policy.check-interval": f"{min(rollover, 10_000)} ms",
         "sink.partition-commit.policy.kind": "success-file",
     }
 

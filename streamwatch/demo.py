@@ -100,7 +100,7 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
         config = load_config().with_overrides(
             source_type="kinesis", source_stream_arn=kinesis.stream_arn, source_aws_endpoint=kinesis.endpoint,
             source_aws_region=kinesis.region, lake_root=str(lake), parallelism=1,
-            checkpoint_interval_ms=settings.checkpoint_interval_ms,
+            checkpoint_interval_ms=settings.checkpoint_interval_ms, file_rollover_ms=settings.checkpoint_interval_ms,
             # the moto server is CloudWatch too: the job publishes its play-starts metrics there
             metrics_enabled=True, metrics_endpoint=kinesis.endpoint, metrics_region=kinesis.region,
         )

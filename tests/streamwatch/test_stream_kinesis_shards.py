@@ -50,7 +50,7 @@ def run(connector_jar, records, tmp_path_factory):
         shard_sizes = _records_per_shard(kinesis)
         config = load_config().with_overrides(
             source_type="kinesis", source_stream_arn=kinesis.stream_arn, source_aws_endpoint=kinesis.endpoint,
-            source_aws_region=kinesis.region, lake_root=str(lake), parallelism=2, checkpoint_interval_ms=1000,
+            source_aws_region=kinesis.region, lake_root=str(lake), parallelism=2, checkpoint_interval_ms=1000, file_rollover_ms=1000,
         )
         state = LakeState(lake)
         job = start_job(config, state=state)

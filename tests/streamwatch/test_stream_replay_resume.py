@@ -30,7 +30,7 @@ def resumed(connector_jar, tmp_path_factory):
     source.write_text("\n".join(records) + "\n", encoding="utf-8")
     lake = workdir / "lake"
     config = load_config().with_overrides(source_type="file", source_input_path=str(source), lake_root=str(lake),
-                                          parallelism=1, checkpoint_interval_ms=300)
+                                          parallelism=1, checkpoint_interval_ms=300, file_rollover_ms=300)
     state = LakeState(lake)
     job = start_job(config, state=state)
     try:

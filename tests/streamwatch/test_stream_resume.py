@@ -65,6 +65,7 @@ class StreamCommand:
         for group in properties:
             if group["PropertyGroupId"] == "processing":
                 group["PropertyMap"]["checkpoint.interval.ms"] = "1000"
+                group["PropertyMap"]["file.rollover.ms"] = "1000"
         self.properties = tmp_path / "properties.json"
         self.properties.write_text(json.dumps(properties))
         self.base = [sys.executable, "-m", "streamwatch.cli", "stream", "--source", "kinesis",
