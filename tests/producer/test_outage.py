@@ -119,6 +119,8 @@ def test_resolve_outage_defaults_to_the_middle_of_the_produced_range(catalog, ev
     assert resolve_outage(Outage("US", 20), catalog, COUNT, SEED, START).start == expected
     own = datetime(2026, 2, 3, 20, 15, tzinfo=UTC)
     assert resolve_outage(Outage("US", 20, own), catalog, COUNT, SEED, START).start == own
+    with pytest.raises(ValueError, match="at least one event"):
+        resolve_outage(Outage("US", 20), catalog, 0, SEED, START)
 
 
 def test_produce_events_with_an_outage_and_faults_keeps_the_accounting_true(catalog, events):
