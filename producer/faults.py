@@ -18,7 +18,9 @@ knobs, all deterministic under a seed:
 
 ``FaultLedger`` counts what was injected, so that records emitted = events + duplicates + late +
 malformed, and the events the job should count as valid, unique and on time = emitted − duplicates −
-late − malformed.
+late − malformed. An outage (``producer.outage``) removes play events before the faults are added;
+it counts them as ``outage_dropped``, and then records emitted = events simulated − outage_dropped +
+duplicates + late + malformed.
 
 Example::
 
@@ -89,6 +91,7 @@ class FaultLedger:
     duplicates: int = 0
     late: int = 0
     malformed: int = 0
+    outage_dropped: int = 0  # simulated play events an outage kept from being emitted (producer.outage)
 
     @property
     def clean(self) -> int:

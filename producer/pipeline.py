@@ -15,7 +15,13 @@ Library use (the demo's entry point)::
         sink=sink, catalog=catalog,
     )
     # report: WriteReport(sent, retried, failed, seconds, records_per_second, errors)
-    # ledger: FaultLedger(emitted, duplicates, late, malformed)
+    # ledger: FaultLedger(emitted, duplicates, late, malformed, outage_dropped)
+
+With an outage of one country's play starts (``producer.outage``; its start defaults to the middle
+of the produced time range, which ``resolve_outage`` works out by simulating the events once more)::
+
+    outage = resolve_outage(parse_outage("US:20"), catalog, 100_000, 7, start)   # outage.start is set
+    report, ledger = produce_events(100_000, 7, start, FaultConfig(), sink, catalog=catalog, outage=outage)
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 
 from producer.catalog import Catalog, build_catalog
-from producer.faults import FaultConfig, FaultLedger, inject_faults
+from producer.faults import FaultConfig, FaultLedger, event_ms, inject_faults
 from producer.kinesis_writer import Sink, WriteReport
+from producer.outage import Outage, drop_play_starts, resolve_start
 from producer.simulator import estimate_start, generate_events
 
 _PROGRESS_EVERY = 1_000
 _FAULT_SEED_SALT = 0x5EED_FA17  # the fault knobs draw from their own stream, apart from the simulator's
+_OUTAGE_SEED_SALT = 0x0D0A_6E5  # and so does the outage
 
 
 def produce_events(
@@ -41,21 +49,41 @@ def produce_events(
     *,
     catalog: Catalog | None = None,
     progress: Callable[[int], None] | None = None,
+    outage: Outage | None = None,
 ) -> tuple[WriteReport, FaultLedger]:
-    """Simulate ``count`` events from ``start``, inject ``faults``, write the records to ``sink``.
+    """Simulate ``count`` events from ``start``, drop the play starts of an ``outage``, inject
+    ``faults``, write the records to ``sink``.
 
     ``catalog`` defaults to ``build_catalog(seed)``. ``progress(n)`` is called with the number of
     simulated events consumed since its last call. Returns the sink's report and the fault ledger
-    (records emitted = count + duplicates + late + malformed).
+    (records emitted = count − outage_dropped + duplicates + late + malformed).
     """
     catalog = catalog if catalog is not None else build_catalog(seed)
     ledger = FaultLedger()
     events: Iterable[dict] = generate_events(catalog, count, seed, start)
     if progress is not None:
         events = _reporting(events, progress)
+    if outage is not None:
+        outage = resolve_outage(outage, catalog, count, seed, start)
+        events = drop_play_starts(events, outage, ledger, seed=seed ^ _OUTAGE_SEED_SALT)
     records = inject_faults(events, faults, ledger, seed=seed ^ _FAULT_SEED_SALT)
     report = sink.write(records)
     return report, ledger
+
+
+def resolve_outage(outage: Outage, catalog: Catalog, count: int, seed: int, start: datetime) -> Outage:
+    """``outage`` with its start set; without one, the middle of the time range that ``count``
+    events from ``start`` cover (found by simulating them once, without writing anything)."""
+    if outage.start is not None:
+        return outage
+    first = last = None
+    for event in generate_events(catalog, count, seed, start):
+        last = event["event_ts"]
+        if first is None:
+            first = last
+    if first is None:
+        raise ValueError("an outage needs at least one event to place it in time")
+    return resolve_start(outage, event_ms(first), event_ms(last))
 
 
 def default_start(catalog: Catalog, count: int, now: datetime | None = None, *, margin: float = 1.2) -> datetime:

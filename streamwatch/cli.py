@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backfill": ("backfill", "Rebuild and reload a range of days, one day at a time."),
     "query": ("query", "Run an Athena query over the local lake."),
     "report": ("report", "Write the self-contained HTML report of a lake."),
+    "sps": ("sps", "Play starts per minute of a lake, with the outage baseline and its flags."),
     "package": ("package", "Build the deployable artefacts in dist/."),
     "deploy": ("deploy", "Upload the artefacts and create or update the CloudFormation stack."),
 }

@@ -3,7 +3,7 @@
 A thin CLI over the library function the demo calls too::
 
     producer.pipeline.produce_events(count, seed, start, faults: FaultConfig, sink, *, catalog=None,
-                                     progress=None) -> tuple[WriteReport, FaultLedger]
+                                     progress=None, outage=None) -> tuple[WriteReport, FaultLedger]
 
 where ``sink`` is ``producer.kinesis_writer.KinesisWriter(client, stream_name, ...)`` or
 ``JsonlWriter(path)``; it is re-exported here as ``produce_events``. See ``producer/pipeline.py``.
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from producer.catalog import Catalog
     from producer.faults import FaultConfig, FaultLedger
     from producer.kinesis_writer import Sink, WriteReport
+    from producer.outage import Outage
 
 __all__ = ["command", "produce_events"]
 
@@ -38,6 +39,17 @@ def _parse_start(ctx: click.Context, param: click.Parameter, value: str | None) 
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO-8601 time such as 2026-01-31T00:00:00Z") from None
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _parse_outage(ctx: click.Context, param: click.Parameter, value: str | None) -> Outage | None:
+    if value is None:
+        return None
+    from producer.outage import parse_outage
+
+    try:
+        return parse_outage(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @click.command("produce")
@@ -65,6 +77,9 @@ def _parse_start(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="How far behind the newest event a late event is, at least.")
 @click.option("--malformed", type=click.FloatRange(0, 1), default=0.0,
               help="Fraction of extra records that break the event contract.")
+@click.option("--outage", callback=_parse_outage, metavar="COUNTRY:MINUTES[@START]",
+              help="Drop 90% of the play events of COUNTRY for MINUTES minutes of event time, from START "
+                   "(ISO-8601) or else the middle of the produced time range; dropped plays are not sent.")
 @click.option("--record-ttl", "record_ttl", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, metavar="SECONDS",
               help="How long a record is retried (backoff with jitter) before it is given up, like the KPL's "
@@ -72,7 +87,7 @@ def _parse_start(ctx: click.Context, param: click.Parameter, value: str | None) 
 def command(
     count: int, seed: int, users: int, rate: float | None, stream: str | None, endpoint: str | None, region: str,
     out: Path | None, catalog_out: Path | None, start: datetime | None, duplicates: float, out_of_order_ms: int,
-    late: float, late_by_ms: int, malformed: float, record_ttl: float,
+    late: float, late_by_ms: int, malformed: float, outage: Outage | None, record_ttl: float,
 ) -> None:
     """Simulate viewers and send their playback events to Kinesis (--stream) or a JSONL file (--out).
 
@@ -84,12 +99,13 @@ def command(
         streamwatch produce --events 10000 --out events.jsonl
         streamwatch produce --events 100000 --stream streamwatch-events \\
             --endpoint http://127.0.0.1:4567 --duplicates 0.01 --late 0.002 --malformed 0.005
+        streamwatch produce --events 300000 --users 20000 --out events.jsonl --outage US:20
     """
     # Imported here so that `--help` stays instant.
     from producer.catalog import build_catalog, write_dim_title
     from producer.faults import FaultConfig
     from producer.kinesis_writer import JsonlWriter, KinesisWriter, RetryPolicy, make_client
-    from producer.pipeline import default_start
+    from producer.pipeline import default_start, resolve_outage
 
     if (stream is None) == (out is None):
         raise click.UsageError("give exactly one destination: --stream NAME (Kinesis) or --out FILE.jsonl")
@@ -107,6 +123,8 @@ def command(
 
     catalog = build_catalog(seed, users=users)
     first_event = start if start is not None else default_start(catalog, count)
+    if outage is not None:
+        outage = resolve_outage(outage, catalog, count, seed, first_event)
     if catalog_out is None:
         catalog_out = out.with_name(f"{out.stem}.dim_title.jsonl") if out is not None else DEFAULT_STREAM_CATALOG
     write_dim_title(catalog, catalog_out)
@@ -119,8 +137,8 @@ def command(
         sink = KinesisWriter(client, stream, rate=rate, retry=RetryPolicy(record_ttl_s=record_ttl), key_order=True)
         destination = f"stream {stream}" + (f" at {endpoint}" if endpoint else f" in {region}")
 
-    report, ledger = _run_with_progress(count, seed, first_event, faults, sink, catalog, destination)
-    _print_summary(report, ledger, count, destination, catalog_out, first_event)
+    report, ledger = _run_with_progress(count, seed, first_event, faults, sink, catalog, destination, outage)
+    _print_summary(report, ledger, count, destination, catalog_out, first_event, outage)
     if report.failed:
         raise click.ClickException(
             f"{report.failed} of {ledger.emitted} records were not delivered to {destination}"
@@ -130,7 +148,8 @@ def command(
 
 
 def _run_with_progress(
-    count: int, seed: int, start: datetime, faults: FaultConfig, sink: Sink, catalog: Catalog, destination: str
+    count: int, seed: int, start: datetime, faults: FaultConfig, sink: Sink, catalog: Catalog, destination: str,
+    outage: Outage | None,
 ) -> tuple[WriteReport, FaultLedger]:
     from botocore.exceptions import BotoCoreError, ClientError
     from rich.console import Console
@@ -147,14 +166,16 @@ def _run_with_progress(
         task = bar.add_task("events", total=count)
         try:
             return produce_events(
-                count, seed, start, faults, sink, catalog=catalog, progress=lambda n: bar.advance(task, n)
+                count, seed, start, faults, sink, catalog=catalog, progress=lambda n: bar.advance(task, n),
+                outage=outage,
             )
         except (BotoCoreError, ClientError) as error:
             raise click.ClickException(f"writing to {destination} failed: {error}") from error
 
 
 def _print_summary(
-    report: WriteReport, ledger: FaultLedger, count: int, destination: str, catalog_out: Path, start: datetime
+    report: WriteReport, ledger: FaultLedger, count: int, destination: str, catalog_out: Path, start: datetime,
+    outage: Outage | None,
 ) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -167,6 +188,7 @@ def _print_summary(
         ("catalog (dim_title)", str(catalog_out)),
         ("first event time", start.isoformat(timespec="milliseconds").replace("+00:00", "Z")),
         ("events simulated", f"{count:,}"),
+        *(_outage_rows(outage, ledger) if outage is not None else []),
         ("records emitted", f"{ledger.emitted:,}"),
         ("  duplicates injected", f"{ledger.duplicates:,}"),
         ("  late injected", f"{ledger.late:,}"),
@@ -182,6 +204,16 @@ def _print_summary(
     for name, value in rows:
         table.add_row(name, value)
     Console(soft_wrap=True).print(table)
+
+
+def _outage_rows(outage: Outage, ledger: FaultLedger) -> list[tuple[str, str]]:
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    return [
+        ("outage", f"{outage.country}: {outage.fraction:.0%} of play starts, {outage.minutes} min"),
+        ("  from (event time)", outage.start.strftime(stamp)),
+        ("  until", outage.end.strftime(stamp)),
+        ("  play events dropped (not sent)", f"{ledger.outage_dropped:,}"),
+    ]
 
 
 def _format_errors(errors: Mapping[str, int]) -> str:

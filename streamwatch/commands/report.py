@@ -16,8 +16,9 @@ import click
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the page [default: <lake>/report.html].")
 def command(lake: Path, out: Path | None) -> None:
-    """Write an HTML report of the lake: watch time per hour, top titles, device split and session
-    lengths, as inline SVG charts (one file, nothing loaded from the network).
+    """Write an HTML report of the lake: play starts per minute against their outage baseline (when
+    the lake has processed/play_starts_1m), watch time per hour, top titles, device split and session
+    lengths, as Vega-Altair charts with tooltips (one file with everything inline: it opens offline).
 
     Reads the curated and processed zones with the Athena queries, so run `streamwatch batch` first.
 
@@ -25,11 +26,12 @@ def command(lake: Path, out: Path | None) -> None:
     Example:
         streamwatch report --lake lake && xdg-open lake/report.html
     """
+    from streamwatch.play_starts.zone import ZoneError
     from streamwatch.report import build_report
     from warehouse.athena import AthenaError
 
     try:
         path = build_report(lake, out)
-    except AthenaError as error:
+    except (AthenaError, ZoneError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"report written to {path}")

@@ -1,114 +1,117 @@
-"""Small inline SVG charts: columns, horizontal bars and a donut. Every data mark has class
-``mark`` and a ``<title>`` (the browser's tooltip); an empty series draws a "no data" note."""
+"""The report's charts as Vega-Lite specifications built with Vega-Altair: columns, horizontal bars,
+a donut and play starts per minute with their baseline band. Every mark has a tooltip. Each
+function returns the specification as a dict (``page`` embeds it with the vl-convert bundle), or
+None for an empty series, which the page shows as "no data".
+"""
 
 from __future__ import annotations
 
-import math
-from html import escape
+import datetime as dt
+
+import altair as alt
+
+from streamwatch.play_starts.assess import TOTAL, Assessment
 
 PALETTE = ("#2b6cb0", "#dd6b20", "#38a169", "#d53f8c", "#805ad5", "#319795", "#d69e2e", "#718096")
+WIDTH = 820
+FLAG_COLOUR = "#c53030"
+_UTC_MINUTE = "utcyearmonthdatehoursminutes"  # a time unit in UTC: axis and tooltips show UTC, not the viewer's zone
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    spec = chart.configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12).to_dict()
+    spec.pop("$schema", None)  # a URL the page never loads; the bundle carries the Vega-Lite it was built for
+    return spec
 
 
-def _svg(kind: str, label: str, width: int, height: int, body: list[str]) -> str:
-    head = (
-        f'<svg class="chart chart-{kind}" role="img" aria-label="{escape(label)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width: {width}px" '
-        'xmlns="http://www.w3.org/2000/svg">'
+def column_chart(labels: list[str], values: list[float], unit: str, *, axis_title: str, height: int = 260) -> dict | None:
+    """Vertical bars in the given order; the x labels thin out when they would overlap."""
+    if not labels:
+        return None
+    data = alt.Data(values=[{"label": label, "value": value} for label, value in zip(labels, values)])
+    chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("label:N", sort=list(labels), title=axis_title,
+                axis=alt.Axis(labelAngle=-40, labelOverlap=True)),
+        y=alt.Y("value:Q", title=unit),
+        tooltip=[alt.Tooltip("label:N", title=axis_title), alt.Tooltip("value:Q", title=unit, format=",.2~f")],
+    ).properties(width=WIDTH, height=height)
+    return _spec(chart)
+
+
+def bar_chart(labels: list[str], values: list[float], unit: str, *, axis_title: str) -> dict | None:
+    """Horizontal bars, largest first, the value written at the end of each."""
+    if not labels:
+        return None
+    data = alt.Data(values=[{"label": label, "value": value} for label, value in zip(labels, values)])
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),  # as given: largest first
+        x=alt.X("value:Q", title=unit),
+        tooltip=[alt.Tooltip("label:N", title=axis_title), alt.Tooltip("value:Q", title=unit, format=",.2~f")],
     )
-    return "\n".join([head, *body, "</svg>"])
+    bars = base.mark_bar().encode(color=alt.Color("label:N", legend=None, scale=alt.Scale(range=list(PALETTE))))
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("value:Q", format=",.1f"))
+    return _spec((bars + text).properties(width=WIDTH - 300, height=alt.Step(24)))
 
 
-def _empty(kind: str, label: str, width: int, height: int) -> str:
-    text = f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="empty">no data</text>'
-    return _svg(kind, label, width, height, [text])
-
-
-def column_chart(label: str, labels: list[str], values: list[float], unit: str,
-                 width: int = 860, height: int = 320) -> str:
-    """Vertical bars, one per label, with a value axis; at most ~16 x labels are written."""
-    if not labels:
-        return _empty("columns", label, width, height)
-    left, right, top, bottom = 56, 48, 14, 72
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(values) or 1.0
-    step = plot_w / len(values)
-    every = max(1, math.ceil(len(labels) / 16))
-    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" class="axis"/>']
-    for k in range(5):
-        level = peak * k / 4
-        y = top + plot_h - plot_h * k / 4
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="grid"/>')
-        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(level)}</text>')
-    for n, (name, value) in enumerate(zip(labels, values)):
-        bar_h = plot_h * value / peak
-        x = left + n * step + step * 0.12
-        body.append(
-            f'<rect class="mark" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.76:.1f}" '
-            f'height="{bar_h:.1f}" fill="{PALETTE[0]}"><title>{escape(name)}: {_fmt(value)} {escape(unit)}</title></rect>'
-        )
-        if n % every == 0:
-            cx, cy = left + n * step + step / 2, top + plot_h + 12
-            body.append(
-                f'<text x="{cx:.1f}" y="{cy:.1f}" transform="rotate(40 {cx:.1f} {cy:.1f})" class="tick">'
-                f"{escape(name)}</text>"
-            )
-    body.append(f'<text x="12" y="{top + plot_h / 2:.1f}" transform="rotate(-90 12 {top + plot_h / 2:.1f})" '
-                f'text-anchor="middle" class="unit">{escape(unit)}</text>')
-    return _svg("columns", label, width, height, body)
-
-
-def bar_chart(label: str, labels: list[str], values: list[float], unit: str, width: int = 860) -> str:
-    """Horizontal bars, largest first as given, value written at the end of each bar."""
-    row = 26
-    height = max(60, row * len(labels) + 16)
-    if not labels:
-        return _empty("bars", label, width, height)
-    left, right = 250, 90
-    peak = max(values) or 1.0
-    body = []
-    for n, (name, value) in enumerate(zip(labels, values)):
-        y = 8 + n * row
-        bar_w = (width - left - right) * value / peak
-        short = name if len(name) <= 34 else name[:33] + "…"
-        body.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" class="label">{escape(short)}</text>')
-        body.append(
-            f'<rect class="mark" x="{left}" y="{y}" width="{max(bar_w, 1):.1f}" height="{row - 8}" '
-            f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(name)}: {_fmt(value)} {escape(unit)}</title></rect>'
-        )
-        body.append(f'<text x="{left + bar_w + 6:.1f}" y="{y + 15}" class="value">{_fmt(value)} {escape(unit)}</text>')
-    return _svg("bars", label, width, height, body)
-
-
-def donut_chart(label: str, labels: list[str], values: list[float], unit: str, size: int = 240) -> str:
-    """Shares of a whole as a ring, with a legend beside it."""
-    width, height = size + 300, size
+def donut_chart(labels: list[str], values: list[float], unit: str, *, axis_title: str) -> dict | None:
+    """Shares of a whole as a ring, with a legend."""
     total = sum(values)
     if not labels or total <= 0:
-        return _empty("donut", label, width, height)
-    cx = cy = size / 2
-    outer, inner = size / 2 - 8, size / 2 - 56
-    body, angle = [], -math.pi / 2
-    for n, (name, value) in enumerate(zip(labels, values)):
-        share = value / total
-        sweep = min(share * 2 * math.pi, 2 * math.pi - 1e-4)
-        end = angle + sweep
-        large = 1 if sweep > math.pi else 0
-        points = [(cx + r * math.cos(a), cy + r * math.sin(a)) for r, a in
-                  ((outer, angle), (outer, end), (inner, end), (inner, angle))]
-        (x1, y1), (x2, y2), (x3, y3), (x4, y4) = points
-        path = (f"M{x1:.2f},{y1:.2f} A{outer},{outer} 0 {large} 1 {x2:.2f},{y2:.2f} "
-                f"L{x3:.2f},{y3:.2f} A{inner},{inner} 0 {large} 0 {x4:.2f},{y4:.2f} Z")
-        color = PALETTE[n % len(PALETTE)]
-        body.append(f'<path class="mark" d="{path}" fill="{color}"><title>{escape(name)}: {_fmt(value)} '
-                    f'{escape(unit)} ({share:.1%})</title></path>')
-        ly = 30 + n * 26
-        body.append(f'<rect x="{size + 20}" y="{ly - 12}" width="14" height="14" fill="{color}"/>')
-        body.append(f'<text x="{size + 42}" y="{ly}" class="label">{escape(name)} — {share:.1%} '
-                    f'({_fmt(value)} {escape(unit)})</text>')
-        angle = end
-    body.append(f'<text x="{cx}" y="{cy + 6}" text-anchor="middle" class="total">{_fmt(total)} {escape(unit)}</text>')
-    return _svg("donut", label, width, height, body)
+        return None
+    data = alt.Data(values=[{"label": label, "value": value, "share": value / total}
+                            for label, value in zip(labels, values)])
+    chart = alt.Chart(data).mark_arc(innerRadius=60, outerRadius=110).encode(
+        theta=alt.Theta("value:Q", stack=True),
+        color=alt.Color("label:N", title=axis_title, sort=list(labels), scale=alt.Scale(range=list(PALETTE))),
+        order=alt.Order("value:Q", sort="descending"),
+        tooltip=[alt.Tooltip("label:N", title=axis_title), alt.Tooltip("value:Q", title=unit, format=",.1f"),
+                 alt.Tooltip("share:Q", title="share", format=".1%")],
+    ).properties(width=240, height=240)
+    return _spec(chart)
+
+
+def play_starts_chart(assessment: Assessment) -> dict | None:
+    """The total per minute, the band from the lower edge up to the baseline (the median of the
+    trailing hour), its flagged minutes as red points, and every country's flag as a shaded span."""
+    starts = assessment.play_starts
+    if not len(starts):
+        return None
+    minutes = []
+    for index, judged in enumerate(assessment.total):
+        minutes.append({
+            "minute": _iso(starts.minute(index)), "play_starts": judged.count, "baseline": judged.baseline,
+            "lower": None if judged.lower is None else max(judged.lower, 0.0),
+            "verdict": "flagged" if judged.flagged else ("below" if judged.below else
+                                                         ("ok" if judged.baseline is not None else "no baseline yet")),
+        })
+    data = alt.Data(values=minutes)
+    x = alt.X(f"{_UTC_MINUTE}(minute):T", title="minute (UTC)", axis=alt.Axis(format="%H:%M", labelOverlap=True))
+    when = alt.Tooltip(f"{_UTC_MINUTE}(minute):T", title="minute (UTC)", format="%Y-%m-%d %H:%M")
+    tooltip = [when, alt.Tooltip("play_starts:Q", title="play starts", format=","),
+               alt.Tooltip("baseline:Q", title="baseline", format=",.1f"),
+               alt.Tooltip("lower:Q", title="lower edge", format=",.1f"), alt.Tooltip("verdict:N")]
+    base = alt.Chart(data).encode(x=x)
+    band = base.mark_area(color="#9ae6b4", opacity=0.45).encode(y=alt.Y("lower:Q", title="play starts per minute"),
+                                                                y2="baseline:Q", tooltip=tooltip)
+    line = base.mark_line(color=PALETTE[0], strokeWidth=1.2).encode(y="play_starts:Q")
+    median = base.mark_line(color="#2f855a", strokeDash=[4, 3]).encode(y="baseline:Q")
+    points = base.mark_point(size=18, filled=True, opacity=0.0).encode(y="play_starts:Q", tooltip=tooltip)
+    flagged = alt.Chart(data).transform_filter(alt.datum.verdict == "flagged").mark_point(
+        color=FLAG_COLOUR, size=40, filled=True).encode(x=x, y="play_starts:Q", tooltip=tooltip)
+    layers = [band, line, median, points, flagged]
+    spans = [{"series": "total" if f.series == TOTAL else f.series, "first": _iso(f.first),
+              "after": _iso(f.last + dt.timedelta(minutes=1)), "minutes": f.minutes, "count": f.count,
+              "baseline": f.baseline} for f in assessment.flags]
+    if spans:
+        layers.insert(0, alt.Chart(alt.Data(values=spans)).mark_rect(color=FLAG_COLOUR, opacity=0.12).encode(
+            x=alt.X(f"{_UTC_MINUTE}(first):T"), x2=alt.X2(f"{_UTC_MINUTE}(after):T"),
+            tooltip=[alt.Tooltip("series:N", title="flagged"),
+                     alt.Tooltip(f"{_UTC_MINUTE}(first):T", title="from (UTC)", format="%Y-%m-%d %H:%M"),
+                     alt.Tooltip("minutes:Q", title="minutes"),
+                     alt.Tooltip("count:Q", title="play starts when raised", format=","),
+                     alt.Tooltip("baseline:Q", title="its baseline", format=",.0f")]))
+    return _spec(alt.layer(*layers).properties(width=WIDTH, height=280))
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:00Z")

@@ -1,4 +1,5 @@
-"""The numbers of the report, from the Athena queries run on the local lake."""
+"""The numbers of the report: the Athena queries run on the local lake, and play starts per minute
+from ``processed/play_starts_1m`` with the outage rule of ``streamwatch sps`` (None without the zone)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
+from streamwatch.play_starts.assess import Assessment
 from warehouse.athena import LocalAthena, Rows
 
 
@@ -29,6 +31,7 @@ class ReportData:
     top_titles: Series
     device_watch_hours: Series
     session_lengths: Series
+    play_starts: Assessment | None = None
 
 
 def _records(rows: Rows) -> list[dict]:
@@ -58,6 +61,10 @@ def summed(records: list[dict], key: str, value: str, order: list[str] | None = 
 
 
 def gather(lake: Path) -> ReportData:
+    from streamwatch.play_starts.assess import assess
+    from streamwatch.play_starts.zone import read_play_starts
+
+    starts = read_play_starts(lake)
     engine = LocalAthena(lake)
     try:
         dau = _records(engine.run_query("daily_active_users"))
@@ -78,4 +85,5 @@ def gather(lake: Path) -> ReportData:
                           [float(r["watch_hours"] or 0) for r in titles]),
         device_watch_hours=summed(devices, "device_type", "watch_hours"),
         session_lengths=summed(lengths, "length_band", "sessions", order=band_order),
+        play_starts=None if starts is None else assess(starts),
     )

@@ -349,6 +349,8 @@ ALARMS = {
     "DlqGrowthAlarm": ("AWS/S3", "BytesUploaded"),
     "FlinkNoMetricsAlarm": ("AWS/KinesisAnalytics", "uptime"),
     "FlinkNotReadingAlarm": ("AWS/KinesisAnalytics", "numRecordsInPerSecond"),
+    "PlayStartsLowAlarm": ("Streamwatch", "PlayStarts"),
+    "PlayStartsStoppedAlarm": ("Streamwatch", "PlayStarts"),
 }
 
 
@@ -410,6 +412,59 @@ def test_a_silent_flink_job_is_an_alarm_missing_data_breaching(template):
     streams = {m["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"] for m in not_reading["Metrics"]
                if "MetricStat" in m}
     assert streams == {"EventStream", "FlinkApplication"}
+
+
+TOTAL_PLAY_STARTS = {"Namespace": "Streamwatch", "MetricName": "PlayStarts",
+                     "Dimensions": [{"Name": "Application", "Value": {"Fn::Sub": "${Project}-${Environment}"}}]}
+
+
+def test_play_starts_low_is_an_anomaly_band_alarm_on_the_total_that_a_thin_minute_does_not_fire(template):
+    """Issue 9: the band of an anomaly detector on the job's total play starts, 3 of 5 minutes under it."""
+    [detector] = resources(template, "AWS::CloudWatch::AnomalyDetector").values()
+    assert detector["Properties"] == {"SingleMetricAnomalyDetector": {**TOTAL_PLAY_STARTS, "Stat": "Sum"}}
+    alarm = template["Resources"]["PlayStartsLowAlarm"]
+    assert alarm["DependsOn"] == "PlayStartsAnomalyDetector"  # the alarm's band needs the trained model
+    props = alarm["Properties"]
+    queries = {m["Id"]: m for m in props["Metrics"]}
+    assert queries["plays"]["MetricStat"] == {"Metric": TOTAL_PLAY_STARTS, "Period": 60, "Stat": "Sum"}
+    band = queries["band"]["Expression"]["Fn::Sub"]
+    assert band == "ANOMALY_DETECTION_BAND(plays, ${PlayStartsAnomalyBandWidth})"
+    assert template["Parameters"]["PlayStartsAnomalyBandWidth"]["Default"] == 3
+    assert all(m["ReturnData"] for m in props["Metrics"])  # an anomaly alarm returns the metric and its band
+    assert props["ThresholdMetricId"] == "band" and "Threshold" not in props
+    assert props["ComparisonOperator"] == "LessThanLowerThreshold"
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (5, 3)
+    # no datum in a minute is a quiet minute or one not delivered yet, never an outage by itself
+    assert props["TreatMissingData"] == "notBreaching"
+    assert props["OKActions"] == [{"Ref": "AlertTopic"}]
+
+
+def test_play_starts_stopped_fires_when_records_arrive_and_no_play_start_is_published(template):
+    props = template["Resources"]["PlayStartsStoppedAlarm"]["Properties"]
+    queries = {m["Id"]: m for m in props["Metrics"]}
+    assert queries["plays"]["MetricStat"]["Metric"] == TOTAL_PLAY_STARTS
+    assert queries["incoming"]["MetricStat"]["Metric"]["Dimensions"] == [{"Name": "StreamName", "Value": {"Ref": "EventStream"}}]
+    assert {m["MetricStat"]["Period"] for m in props["Metrics"] if "MetricStat" in m} == {300}
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (3, 3)  # 15 minutes
+    minimum = template["Parameters"]["PlayStartsStoppedMinRecords"]["Default"]
+    expression = queries["stopped"]["Expression"]["Fn::Sub"].replace("${PlayStartsStoppedMinRecords}", str(minimum))
+    cases = [  # (records into the stream in 5 minutes, play starts published) -> breaching?
+        ({"incoming": 90_000.0, "plays": None}, True),    # nothing published at all
+        ({"incoming": 90_000.0, "plays": 0.0}, True),
+        ({"incoming": 90_000.0, "plays": 12.0}, False),
+        ({"incoming": float(minimum - 1), "plays": None}, False),  # too thin to tell (a quiet dev stack)
+        ({"incoming": None, "plays": None}, False),
+    ]
+    for values, fires in cases:
+        assert (_evaluate_metric_math(expression, values) >= props["Threshold"]) is fires, values
+
+
+def test_the_dashboard_shows_play_starts_with_their_band_and_the_new_alarms(template):
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    assert '"Streamwatch", "PlayStarts", "Application", "${Project}-${Environment}"' in body
+    assert "ANOMALY_DETECTION_BAND(plays, ${PlayStartsAnomalyBandWidth})" in body
+    assert "${PlayStartsLowAlarm.Arn}" in body and "${PlayStartsStoppedAlarm.Arn}" in body
+    json.loads(re.sub(r"\$\{[^}]+\}", "x", body))  # still valid JSON once substituted
 
 
 def test_stateful_resources_survive_stack_deletion_and_replacement(template):

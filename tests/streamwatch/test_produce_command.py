@@ -61,6 +61,30 @@ def _is_object(line):
         return False
 
 
+def test_outage_drops_plays_of_the_country_in_its_window_and_says_so(tmp_path):
+    out = tmp_path / "outage.jsonl"
+    result = run("--events", "20000", "--users", "6000", "--seed", "5", "--out", str(out), "--start", START,
+                 "--outage", "US:15@2026-02-10T18:20Z")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"outage\W+US: 90% of play starts, 15 min", result.output)
+    assert re.search(r"from \(event time\)\W+2026-02-10T18:20:00Z", result.output)
+    assert re.search(r"until\W+2026-02-10T18:35:00Z", result.output)
+    dropped = int(re.search(r"play events dropped \(not sent\)\W+([\d,]+)", result.output).group(1).replace(",", ""))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert dropped > 20 and len(lines) == 20000 - dropped
+    assert re.search(rf"records emitted\W+{len(lines):,}", result.output)
+    events = [json.loads(line) for line in lines]
+
+    def us_plays(begin: str, end: str) -> int:
+        lower, upper = datetime.fromisoformat(begin), datetime.fromisoformat(end)
+        return sum(1 for e in events if e["event_type"] == "play" and e["country"] == "US"
+                   and lower <= datetime.fromisoformat(e["event_ts"]) < upper)
+
+    inside = us_plays("2026-02-10T18:20Z", "2026-02-10T18:35Z")
+    before = us_plays("2026-02-10T18:05Z", "2026-02-10T18:20Z")
+    assert before >= 40 and inside < 0.3 * before, (before, inside)
+
+
 def test_default_start_is_recent(tmp_path):
     out = tmp_path / "recent.jsonl"
     assert run("--events", "200", "--out", str(out)).exit_code == 0
@@ -79,6 +103,8 @@ def test_default_start_is_recent(tmp_path):
         (["--out", "x.jsonl", "--start", "yesterday"], "not an ISO-8601 time"),
         (["--out", "x.jsonl", "--duplicates", "2"], "--duplicates"),
         (["--out", "x.jsonl", "--late", "0.1", "--late-by-ms", "100", "--out-of-order-ms", "2000"], "late_by_ms"),
+        (["--out", "x.jsonl", "--outage", "US"], "is not COUNTRY:MINUTES (e.g. US:20)"),
+        (["--out", "x.jsonl", "--outage", "US:20@noon"], "not an ISO-8601 time"),
     ],
 )
 def test_usage_errors_name_what_to_fix(tmp_path, monkeypatch, args, message):
