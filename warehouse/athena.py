@@ -24,6 +24,7 @@ ATHENA_LOCATIONS: dict[str, str] = {
     "sessions": "processed/sessions",
     "title_watch_5m": "processed/title_watch_5m",
     "stream_progress": "processed/stream_progress",
+    "play_starts_1m": "processed/play_starts_1m",
     "daily_user_engagement": "curated/daily_user_engagement",
     "daily_title_popularity": "curated/daily_title_popularity",
     "daily_device_summary": "curated/daily_device_summary",

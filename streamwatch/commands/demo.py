@@ -34,7 +34,9 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
 
     # gRPC (loaded with PyFlink) logs a fork notice when Spark starts its workers; not actionable.
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    from streamwatch.batch_demo import batch_demo_part
     from streamwatch.demo import DemoError, DemoSettings, render_play_starts, run_stream_demo
+    from streamwatch.play_starts.terminal import print_lake
     from streamwatch.summary import render
 
     console = Console()
@@ -45,13 +47,9 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
     summary = result.summary
     render(summary, console)
     render_play_starts(result.play_starts, console)
+    print_lake(lake, console, rows=10)
     if not summary.adds_up:
         raise click.ClickException("the records do not add up; see the table above")
     if stream_only:
-        return
-    try:
-        from streamwatch.batch_demo import batch_demo_part
-    except ImportError:  # the batch side is optional until it lands
-        console.print("[yellow]batch side not installed; skipping batch, warehouse and report[/yellow]")
         return
     batch_demo_part(lake, sorted(p.name.split("=", 1)[1] for p in (lake / "processed" / "sessions").glob("dt=*")), console)

@@ -145,6 +145,7 @@ ZONES = {
     "title_watch_5m": "processed/title_watch_5m/", "daily_user_engagement": "curated/daily_user_engagement/",
     "daily_title_popularity": "curated/daily_title_popularity/", "daily_device_summary": "curated/daily_device_summary/",
     "dim_title": "curated/dim_title/", "stream_progress": "processed/stream_progress/",
+    "play_starts_1m": "processed/play_starts_1m/",
 }
 
 
@@ -421,12 +422,12 @@ TOTAL_PLAY_STARTS = {"Namespace": "Streamwatch", "MetricName": "PlayStarts",
 def test_play_starts_low_is_an_anomaly_band_alarm_on_the_total_that_a_thin_minute_does_not_fire(template):
     """Issue 9: the band of an anomaly detector on the job's total play starts, 3 of 5 minutes under it."""
     [detector] = resources(template, "AWS::CloudWatch::AnomalyDetector").values()
-    assert detector["Properties"] == {"SingleMetricAnomalyDetector": {**TOTAL_PLAY_STARTS, "Stat": "Sum"}}
+    assert detector["Properties"] == {"SingleMetricAnomalyDetector": {**TOTAL_PLAY_STARTS, "Stat": "Maximum"}}
     alarm = template["Resources"]["PlayStartsLowAlarm"]
     assert alarm["DependsOn"] == "PlayStartsAnomalyDetector"  # the alarm's band needs the trained model
     props = alarm["Properties"]
     queries = {m["Id"]: m for m in props["Metrics"]}
-    assert queries["plays"]["MetricStat"] == {"Metric": TOTAL_PLAY_STARTS, "Period": 60, "Stat": "Sum"}
+    assert queries["plays"]["MetricStat"] == {"Metric": TOTAL_PLAY_STARTS, "Period": 60, "Stat": "Maximum"}
     band = queries["band"]["Expression"]["Fn::Sub"]
     assert band == "ANOMALY_DETECTION_BAND(plays, ${PlayStartsAnomalyBandWidth})"
     assert template["Parameters"]["PlayStartsAnomalyBandWidth"]["Default"] == 3

@@ -160,6 +160,23 @@ def _progress(windows: list[dict]) -> list[dict]:
             for start, ids in sorted(titles.items())]
 
 
+PLAY_START_TYPES = pa.schema([("window_start", pa.timestamp("ms", tz="UTC")),
+                              ("window_end", pa.timestamp("ms", tz="UTC")), ("country", pa.string()),
+                              ("device_type", pa.string()), ("play_starts", pa.int64())])
+
+
+def _play_starts(rng: random.Random) -> list[dict]:
+    """processed/play_starts_1m: a few busy minutes on 03-09 and 03-10, one row per (minute, country, device)."""
+    rows = []
+    for day, hour in ((9, 7), (9, 20), (10, 9), (10, 21)):
+        for minute in sorted(rng.sample(range(60), 4)):
+            start = dt.datetime(2024, 3, day, hour, minute, tzinfo=UTC)
+            for country, device in rng.sample([(c, d) for c in COUNTRIES for d in DEVICES], 3):
+                rows.append({"window_start": start, "window_end": start + dt.timedelta(minutes=1),
+                             "country": country, "device_type": device, "play_starts": rng.randrange(1, 5)})
+    return rows
+
+
 def _write_partitioned(rows: list[dict], table: str, schema: pa.Schema, time_column: str) -> None:
     by_partition: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
@@ -211,6 +228,8 @@ def main() -> None:
     windows = _windows(rng)
     _write_partitioned(windows, "title_watch_5m", WINDOW_TYPES, "window_start")
     _write_partitioned(_progress(windows), "stream_progress", PROGRESS_TYPES, "window_start")
+    # Its own generator, so adding this table left the other tables' bytes unchanged.
+    _write_partitioned(_play_starts(random.Random(20240310)), "play_starts_1m", PLAY_START_TYPES, "window_start")
     _side_zones()
     # The fixture stands for a bounded replay that finished: every dt in it is complete.
     marker = HERE / "processed" / "stream_progress" / "_END_OF_INPUT"
