@@ -45,6 +45,8 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     from batch.runner import run_local
 
     lake = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("report") / "lake"))
+    # "without" is a lake from before the job wrote play starts; "with" gets the crafted outage below.
+    shutil.rmtree(lake / "processed" / "play_starts_1m")
     run_local(lake, ["2024-03-09", "2024-03-10"])
     found = {}
     for name in ("without", "with"):
