@@ -9,7 +9,7 @@ import click
 
 @click.command(name="demo")
 @click.option("--events", type=click.IntRange(min=1), default=100_000, show_default=True,
-              help="Events to simulate (a local Kinesis takes ~1.7k records/s).")
+              help="Events to simulate (~500 records/s go into the local Kinesis while the job reads it on 2 cores).")
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the simulated catalog and viewing.")
 @click.option("--lake", type=click.Path(path_type=Path), default=Path("lake"), show_default=True,
               help="Output lake; a previous demo lake there is replaced.")
@@ -17,11 +17,13 @@ import click
 def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
     """Run the pipeline end to end on this machine, with no AWS account.
 
-    Starts a local Kinesis (moto) on 127.0.0.1, produces simulated playback events into it (with
-    a few redeliveries, late and malformed records), runs the Flink job on the local mini-cluster
-    until it has read every record, stops it with a drain, and prints what the lake holds with the
-    check that records in = on-time + duplicates + DLQ + late. Then runs the daily batch, loads
-    the local warehouse and writes lake/report.html. Exits non-zero if anything does not add up.
+    Starts a local Kinesis and a local CloudWatch (moto) on 127.0.0.1, produces simulated playback
+    events into the stream (with a few redeliveries, late and malformed records), runs the Flink
+    job on the local mini-cluster until it has read every record, stops it with a drain, and prints
+    what the lake holds with the check that records in = on-time + duplicates + DLQ + late, then
+    the play starts per minute the job published and their outage check. Then runs the daily
+    batch, loads the local warehouse and writes lake/report.html. Exits non-zero if anything does
+    not add up.
 
     \b
     Examples:

@@ -80,12 +80,19 @@ public final class EventSource {
                 .forRecordStreamFormat(new TextLineInputFormat(StandardCharsets.UTF_8.name()), new Path(path))
                 .build();
         long eagerStep = env.getConfig().getAutoWatermarkInterval();
+        // One reader, whatever the job's parallelism: the records arrive in file order (so a replay
+        // is deterministic), and no instance of the chain finishes before the others. A finished
+        // instance next to running ones would fail every checkpoint, because the file sinks chained
+        // here keep union list state (Flink's PartialFinishingNotSupportedByStateException).
         return env.fromSource(lines, WatermarkStrategy.noWatermarks(), "Replay " + path)
+                .setParallelism(1)
                 .uid(REPLAY_SOURCE_UID)
                 .flatMap(new ReplayLines(maxFutureSkew), EventRows.typeInfo())
+                .setParallelism(1)
                 .name("Validate events")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<RowData>forGenerator(
                         context -> new ValidEventWatermarks(outOfOrderness, eagerStep)))
+                .setParallelism(1)
                 .name("Watermarks of valid events");
     }
 
