@@ -32,7 +32,8 @@ import psutil
 JOBS = ("json-scan", "parse-scan", "full")
 RESULTS = Path("bench-results") / "latest.json"
 # The zones whose sizes the capacity plan scales (streamwatch plan): measured on the full job's lake.
-ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress")
+ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress",
+         "processed/play_starts_1m")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress")
+from streamwatch.bench import ZONES
+
 RERUN = "run `make bench` (the full job at parallelism 1 and 2) to write it again"
 
 

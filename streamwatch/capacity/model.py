@@ -18,6 +18,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from producer.simulator import SESSIONS_PER_USER_PER_DAY
+from streamwatch.bench import ZONES
 from streamwatch.capacity.bench_figures import BenchFigures
 from streamwatch.capacity.sources import LIMITS, NONCURRENT_VERSION_DAYS, Cited, Price
 from streamwatch.capacity.viewers import ViewerSample
@@ -27,7 +28,7 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 GIB = 1024**3
 WINDOW_S = 300  # the job's 5-minute windows (title_watch_5m, stream_progress)
 WINDOWS_PER_DAY = 86_400 // WINDOW_S
-ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress")
+MINUTES_PER_DAY = 1_440  # the job's 1-minute play-start windows (play_starts_1m)
 ROW_FORMAT_ZONES = ("raw", "dlq", "late")  # JSON lines: an open file persists its tail at a checkpoint
 
 
@@ -329,6 +330,8 @@ class _Builder:
                 rows_day, rows_basis = self._title_window_rows()
             elif zone == "processed/stream_progress":
                 rows_day, rows_basis = float(WINDOWS_PER_DAY), "one row per 5-minute window"
+            elif zone == "processed/play_starts_1m":
+                rows_day, rows_basis = self._play_start_rows()
             else:
                 rows_day = size.rows * per_event
                 rows_basis = f"{size.rows:,} rows per {b.events:,} events in the bench's lake x events a day"
@@ -369,6 +372,16 @@ class _Builder:
                 f"catalog), each with its measured share of a window's {playback_per_window:,.0f} playback events "
                 f"(Poisson); --titles for a real catalog")
 
+    def _play_start_rows(self) -> tuple[float, str]:
+        v = self.v
+        plays_per_minute = self.events_avg * 60 * v.play_share
+        active = sum(1 - math.exp(-plays_per_minute * share) for share in v.play_pair_shares)
+        return (MINUTES_PER_DAY * active,
+                f"{MINUTES_PER_DAY:,} minutes x {active:,.1f} (country, device_type) pairs with a play in a minute: "
+                f"the {len(v.play_pair_shares):,} pairs the simulated viewers played on, each with its measured share "
+                f"of a minute's {plays_per_minute:,.0f} plays (Poisson); more countries make more rows, not more "
+                f"viewers")
+
     def _objects(self, zone: str, rows_day: float, bytes_day: float) -> tuple[float, float, str]:
         """Data objects a day, partition commits (_SUCCESS writes) a day, and how they were counted."""
         intervals, writers = self.intervals, self.parallelism
@@ -399,6 +412,13 @@ class _Builder:
             return (WINDOWS_PER_DAY * writers_with_rows(active, writers), float(WINDOWS_PER_DAY),
                     f"a window's {active:,.0f} rows are written once, by the instances that own their title_id: "
                     f"{WINDOWS_PER_DAY} x the instances of {writers:,} with a row (Poisson)")
+        if zone == "processed/play_starts_1m":
+            commits = min(float(MINUTES_PER_DAY), intervals)  # a minute's rows wait for the next roll
+            active = rows_day / commits
+            return (commits * writers_with_rows(active, writers), commits,
+                    f"each roll writes the {active:,.0f} rows of the minutes closed since the last, by the instances "
+                    f"that own their (country, device_type): {commits:,.0f} x the instances of {writers:,} with a "
+                    f"row (Poisson)")
         return (float(WINDOWS_PER_DAY), float(WINDOWS_PER_DAY), "one row, so one file, per 5-minute window")
 
     # --- Redshift ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ yields them) and counts, over whole UTC days ``[start_ms, end_ms)``:
   viewers watching in it: the concurrent viewers of the plan;
 * the events of each type per hour, the bytes of each record as the producer sends it (compact
   JSON) and of its partition key (the ``user_id``), the distinct users of each day, the playback
-  events of each title, and the sessions (contract §2, 30-minute gap) with how many whole hours lie
+  events of each title, the plays of each (country, device_type) pair, and the sessions (contract §2, 30-minute gap) with how many whole hours lie
   between the hour a session starts in and the hour it closes in (its last event + the gap: when
   the job writes it to the partition of its start).
 
@@ -54,6 +54,7 @@ class ViewerSample:
     daily_users: tuple[int, ...]  # distinct user_ids of each day
     sessions_by_close_lag: dict[int, int]  # whole hours from the start's hour to the close's hour -> sessions
     playback_by_title: dict[str, int] = field(repr=False)
+    plays_by_pair: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)  # (country, device) -> plays
     users: int = 0  # of the simulated catalog (0 for a sample not made by the simulator)
     seed: int | None = None
     titles_in_catalog: int = 0
@@ -112,6 +113,17 @@ class ViewerSample:
         total = sum(self.playback_by_title.values())
         return sorted((count / total for count in self.playback_by_title.values()), reverse=True)
 
+    @property
+    def play_pair_shares(self) -> list[float]:
+        """Each (country, device_type) pair's share of play events, largest first."""
+        total = sum(self.plays_by_pair.values())
+        return sorted((count / total for count in self.plays_by_pair.values()), reverse=True) if total else []
+
+    @property
+    def play_share(self) -> float:
+        """Play events over all events."""
+        return sum(self.plays_by_pair.values()) / self.events
+
 
 def measure(events: Iterable[dict], start_ms: int, end_ms: int) -> ViewerSample:
     """Count ``events`` (event-time order) over the whole days ``[start_ms, end_ms)``.
@@ -129,6 +141,7 @@ def measure(events: Iterable[dict], start_ms: int, end_ms: int) -> ViewerSample:
     record_bytes = key_bytes = 0
     users_by_day: list[set[str]] = [set() for _ in range(days)]
     by_title: Counter = Counter()
+    by_pair: Counter = Counter()
     lags: Counter = Counter()
     previous: dict[tuple[str, str], tuple[int, str, str | None]] = {}
     sessions: dict[tuple[str, str], tuple[int, int]] = {}  # key -> (first event, last event)
@@ -164,6 +177,8 @@ def measure(events: Iterable[dict], start_ms: int, end_ms: int) -> ViewerSample:
             users_by_day[(t - start_ms) // DAY_MS].add(event["user_id"])
             if kind in PLAYBACK and title is not None:
                 by_title[title] += 1
+            if kind == "play":
+                by_pair[(event["country"], event["device_type"])] += 1
     for span in sessions.values():  # the end of what was read ends the sessions still open
         close(*span)
     if not sum(events_by_hour) or not sum(watched):
@@ -171,7 +186,8 @@ def measure(events: Iterable[dict], start_ms: int, end_ms: int) -> ViewerSample:
     return ViewerSample(days=days, events_by_hour=tuple(events_by_hour), watched_ms_by_hour=tuple(watched),
                         types_by_hour=tuple(dict(counter) for counter in types), record_bytes=record_bytes,
                         key_bytes=key_bytes, daily_users=tuple(len(users) for users in users_by_day),
-                        sessions_by_close_lag=dict(lags), playback_by_title=dict(by_title))
+                        sessions_by_close_lag=dict(lags), playback_by_title=dict(by_title),
+                        plays_by_pair=dict(by_pair))
 
 
 def sample_simulator(users: int = 2000, days: int = 2, seed: int = 1) -> ViewerSample:

@@ -23,6 +23,7 @@ VIEWERS = ViewerSample(
     daily_users=(1650,),
     sessions_by_close_lag={0: 100, 1: 500, 2: 300, 3: 100},
     playback_by_title={"t1": 5000, "t2": 3000, "t3": 2000},
+    plays_by_pair={("US", "tv"): 600, ("DE", "mobile"): 300, ("BR", "web"): 100},
     users=300, seed=7, titles_in_catalog=10,
 )
 TEMPLATE = {"CheckpointIntervalMs": 60_000, "FlinkParallelismPerKpu": 1, "RawRetentionDays": 90,

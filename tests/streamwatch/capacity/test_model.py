@@ -127,6 +127,16 @@ def test_s3_title_windows_scale_with_titles_not_events():
     assert plan.value("s3.stream_progress.bytes_per_day") == pytest.approx(288 * 250_000 / 2800)
 
 
+def test_s3_play_starts_scale_with_country_device_pairs_not_events():
+    plan = plan_for()
+    plays_per_minute = EVENTS_AVG * 60 * 1000 / 205_600  # 1,000 plays among the sample's 205,600 events
+    active = sum(1 - math.exp(-plays_per_minute * share) for share in (0.6, 0.3, 0.1))
+    assert plan.value("s3.play_starts_1m.bytes_per_day") == pytest.approx(1440 * active * 10)
+    assert plan.value("s3.play_starts_1m.objects_per_day") == pytest.approx(
+        1440 * WRITERS * (1 - math.exp(-active / WRITERS)))
+    assert plan.value("s3.play_starts_1m.stored_bytes") == pytest.approx(1440 * active * 10 * 12 * MONTH_D)
+
+
 def test_redshift_storage_from_sessions_and_daily_users():
     plan = plan_for()
     sessions_day = EVENTS_DAY / 1_000_000 * 18_000

@@ -78,6 +78,9 @@ def test_a_hand_made_day_counts_as_read_by_hand():
     assert sample.sessions_by_close_lag == {0: 1, 1: 3}
     assert sample.playback_by_title == {"t1": 8, "t2": 3, "t3": 1}
     assert sample.title_shares == pytest.approx([8 / 12, 3 / 12, 1 / 12])
+    # plays in the day: u1's at 20:00:10 and u2's at 20:59:30 (u3's is before it)
+    assert sample.plays_by_pair == {("US", "tv"): 2}
+    assert sample.play_share == pytest.approx(2 / 13) and sample.play_pair_shares == [1.0]
 
 
 @pytest.mark.timeout(60)
