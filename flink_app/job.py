@@ -23,15 +23,14 @@ if TYPE_CHECKING:  # pragma: no cover - imported lazily so the CLI starts withou
 SOURCE_VIEW = "events_source"
 SOURCE_CLASS = "io.streamwatch.flink.EventSource"
 TTL_BOUNDARY_CLASS = "io.streamwatch.flink.plan.StateTtlBoundary"
+WATCHED_TIME_CLASS = "io.streamwatch.flink.metrics.WatchedTime"
 
-# The jar's SQL functions, registered before the views that call them.
-FUNCTIONS = ("function_watched_ms",)
-# Views in dependency order; each file creates the view of the same name.
+# Views in dependency order; each file creates the view of the same name (watched_events comes from
+# the jar: WatchedTimeStep).
 VIEWS = (
     "first_arrivals",
     "ontime_events",
     "late_events",
-    "watched_events",
     "playback_events",
     "title_windows",
     "title_window_times",
@@ -69,12 +68,23 @@ class StateTtlBoundary:
 
 
 @dataclasses.dataclass(frozen=True)
+class WatchedTimeStep:
+    """``as_view`` is ``view``'s events with their watched_ms, computed by the jar's keyed
+    WatchedTime (a millisecond's events of a key in arrival order, at any parallelism)."""
+
+    view: str
+    as_view: str
+    gap_ms: int
+    cap_ms: int
+
+
+@dataclasses.dataclass(frozen=True)
 class JobPlan:
     """Everything the job executes, in order: the source (None for the json-scan baseline), then
-    DDL (and TTL boundaries between views), then the INSERTs of one statement set."""
+    DDL (with the steps from the jar between views), then the INSERTs of one statement set."""
 
     source_options: dict[str, str] | None
-    ddl: tuple[str | StateTtlBoundary, ...]
+    ddl: tuple[str | StateTtlBoundary | WatchedTimeStep, ...]
     inserts: tuple[str, ...]
 
 
@@ -169,11 +179,15 @@ def plan(config: JobConfig, variant: str = "full") -> JobPlan:
     view_parameters = {"watch_cap_ms": config.watch_cap_ms, "session_gap_minutes": config.session_gap_minutes}
     sink_options = file_sink_options(config)
     boundary = dedup_boundary(config)
-    ddl: list[str | StateTtlBoundary] = [render(function) for function in FUNCTIONS]
+    watched = WatchedTimeStep(view="ontime_events", as_view="watched_events",
+                              gap_ms=config.session_gap_minutes * 60_000, cap_ms=config.watch_cap_ms)
+    ddl: list[str | StateTtlBoundary | WatchedTimeStep] = []
     for view in VIEWS:
         ddl.append(render(view, **view_parameters))
         if view == boundary.view:
             ddl.append(boundary)
+        if view == "late_events":  # after every view that reads unique_events: watched_events is next
+            ddl.append(watched)
     ddl.extend(
         render(sink, path=zone_uri(config.lake_root, zone), file_options=sink_options)
         for sink, zone in SINKS.items()
@@ -268,6 +282,13 @@ def register_ttl_boundary(environment: JobEnvironment, boundary: StateTtlBoundar
     )
 
 
+def register_watched_time(environment: JobEnvironment, step: WatchedTimeStep) -> None:
+    """Register ``step.as_view`` from the jar's WatchedTime over ``step.view``."""
+    _java_class(WATCHED_TIME_CLASS).register(
+        environment.table_env._j_tenv, step.view, step.as_view, step.gap_ms, step.cap_ms,
+    )
+
+
 def execute(environment: JobEnvironment, job_plan: JobPlan) -> "TableResult":
     """Register the source, create the views and sinks, then submit every INSERT as one job."""
     if job_plan.source_options is not None:
@@ -276,6 +297,8 @@ def execute(environment: JobEnvironment, job_plan: JobPlan) -> "TableResult":
     for statement in job_plan.ddl:
         if isinstance(statement, StateTtlBoundary):
             register_ttl_boundary(environment, statement)
+        elif isinstance(statement, WatchedTimeStep):
+            register_watched_time(environment, statement)
         else:
             table_env.execute_sql(statement)
     statement_set = table_env.create_statement_set()

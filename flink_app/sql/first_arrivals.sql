@@ -6,7 +6,7 @@
 create temporary view first_arrivals as
 select
     received_at, event_time, event_id, event_type, event_ts, user_id, device_id, device_type,
-    country, title_id, position_ms, search_query, app_version, schema_version
+    country, title_id, position_ms, search_query, app_version, schema_version, arrival_seq
 from (
     select
         *,

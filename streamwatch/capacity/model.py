@@ -254,12 +254,7 @@ class _Builder:
         self.scaling = p2.net_records_per_second / p1.net_records_per_second
         self.add("flink.scaling_p1_to_p2", "parallelism 1 -> 2 on this machine", self.scaling, "x",
                  f"{p2.net_records_per_second:,.0f} / {p1.net_records_per_second:,.0f} records/s. "
-                 + ("Parallelism 1 already used every core (each chain of operators is a thread of its own), so "
-                    "parallelism 2 adds no CPU here: the ratio is what running as parallel instances costs (the "
-                    "key exchange between them, more threads), which every KPU beyond the first pays; the plan "
-                    "takes the lower per-core rate" if saturated else
-                    "Parallelism 1 left cores idle, so part of the ratio is the speed-up from using them; the plan "
-                    "takes the lower per-core rate"))
+                 + self._scaling_reading(saturated))
         kpu_vcpu = self.limit("flink_kpu_vcpu")
         self.per_kpu = min(self.per_core_p1, self.per_core_p2) * kpu_vcpu
         self.add("flink.records_per_kpu", "records/s per KPU", self.per_kpu, "records/s",
@@ -305,6 +300,22 @@ class _Builder:
                  f"sized for the peak all month (autoscaling, on by default, can follow the day down to "
                  f"x{self.v.average_to_peak:.2f} of it); {self.quote('flink_kpu_hour', 'flink_running_storage_gb_month')}",
                  ("flink_kpu_hour", "flink_running_storage_gb_month"))
+
+    def _scaling_reading(self, saturated: bool) -> str:
+        """What the parallelism 1 -> 2 ratio says, given whether parallelism 1 kept every core busy."""
+        if not saturated:
+            return ("Parallelism 1 left cores idle, so part of the ratio is the speed-up from using them; the plan "
+                    "takes the lower per-core rate")
+        if self.scaling < 1:
+            return ("Parallelism 1 already used every core (each chain of operators is a thread of its own), so "
+                    "parallelism 2 adds no CPU here: the ratio is what running as parallel instances costs (the key "
+                    "exchange between them, more threads), which every KPU beyond the first pays; the plan takes the "
+                    "lower per-core rate")
+        return ("Parallelism 1 already kept every core busy on average, yet its slowest chain of operators ran in "
+                "one thread and held the rest back; parallelism 2 splits every keyed chain over two threads, so the "
+                "same cores did more. The plan still takes the lower per-core rate, to be conservative: a KPU (one "
+                "vCPU) runs one instance of every chain, the regime of parallelism 2 here, but whether its vCPU does "
+                "what a core here did is not measured")
 
     # --- S3 ------------------------------------------------------------------------------------
 

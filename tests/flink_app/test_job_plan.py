@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flink_app.config import LOCAL_PROPERTIES, load_config
-from flink_app.job import FUNCTIONS, INSERTS, SINKS, VIEWS, StateTtlBoundary, plan, source_options
+from flink_app.job import INSERTS, SINKS, VIEWS, StateTtlBoundary, WatchedTimeStep, plan, source_options
 from flink_app.sql_templates import SQL_DIR, render, sql_literal, statement_names
 
 BENCH_ONLY = {"scan_sink", "insert_scan", "json_scan_source", "insert_json_scan"}
@@ -13,7 +13,7 @@ METRICS = {"play_start_metrics_sink", "insert_play_start_metrics"}
 
 
 def test_every_sql_file_is_used():
-    used = {*FUNCTIONS, *VIEWS, *SINKS, *INSERTS, *BENCH_ONLY, *METRICS}
+    used = {*VIEWS, *SINKS, *INSERTS, *BENCH_ONLY, *METRICS}
     assert used == set(statement_names())
 
 
@@ -21,7 +21,7 @@ def test_plan_renders_every_statement_without_placeholders(tmp_path):
     config = load_config(LOCAL_PROPERTIES).with_overrides(lake_root=str(tmp_path / "it's a lake"))
     job_plan = plan(config)
     statements = [s for s in job_plan.ddl if isinstance(s, str)]
-    assert len(statements) == len(FUNCTIONS) + len(VIEWS) + len(SINKS) and len(job_plan.inserts) == len(INSERTS)
+    assert len(statements) == len(VIEWS) + len(SINKS) and len(job_plan.inserts) == len(INSERTS)
     for statement in statements + list(job_plan.inserts):
         assert "{{" not in statement and "{%" not in statement
     # a quote in a path is escaped, not able to end the literal
@@ -56,11 +56,14 @@ def test_dedup_keeps_its_ttl_and_the_rest_only_the_gap_plus_out_of_orderness():
                and "first_arrivals" not in s)
 
 
-def test_watched_ms_gets_the_gap_and_the_cap():
+def test_watched_ms_gets_the_gap_and_the_cap_after_every_reader_of_unique_events():
     config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watch_cap_ms=90_000)
-    watched = next(s for s in plan(config).ddl if isinstance(s, str) and "create temporary view watched_events" in s)
-    assert "cast(1200000 as bigint), cast(90000 as bigint)" in watched
-    assert "rows between unbounded preceding and current row" in watched
+    ddl = plan(config).ddl
+    steps = [s for s in ddl if isinstance(s, WatchedTimeStep)]
+    assert steps == [WatchedTimeStep("ontime_events", "watched_events", 20 * 60_000, 90_000)]
+    position = ddl.index(steps[0])
+    assert all("watched_events" not in s for s in ddl[:position] if isinstance(s, str))
+    assert any("from watched_events" in s for s in ddl[position:] if isinstance(s, str))
 
 
 def test_sql_literal_escapes_quotes():

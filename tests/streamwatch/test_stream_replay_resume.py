@@ -1,7 +1,8 @@
 """A replay stopped half-way resumes from its last checkpoint when run again, and ends exactly as
 one uninterrupted replay; a job whose plan changed refuses the old state with a message that says
 what to do, instead of failing in a loop. At parallelism 2: every instance of the job keeps
-checkpointing until the whole file is read (no instance finishes early and fails the checkpoints)."""
+checkpointing until the whole file is read (no instance finishes early and fails the checkpoints),
+and a key's events in the same millisecond keep their arrival order across the instances."""
 
 from __future__ import annotations
 
@@ -26,9 +27,7 @@ def resumed(connector_jar, tmp_path_factory):
     from streamwatch.stream_run import RunOptions, replay
 
     workdir = tmp_path_factory.mktemp("replay-resume")
-    # No same-millisecond events of a key: at parallelism > 1 the dedup step (keyed by event_id)
-    # may pass such a tie on in another order than it arrived (docs/architecture.md, "Parallelism").
-    records = generate(seed=41, keys=60, events_per_key=400, same_ms_ties=False)
+    records = generate(seed=41, keys=60, events_per_key=400)  # with same-millisecond events of a key
     source = workdir / "events.jsonl"
     source.write_text("\n".join(records) + "\n", encoding="utf-8")
     lake = workdir / "lake"

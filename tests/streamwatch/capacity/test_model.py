@@ -62,6 +62,7 @@ def test_flink_from_the_measured_throughput_per_core():
     assert plan.value("flink.per_core_p1") == pytest.approx(1_012_000 / 50.0 / 2)
     assert plan.value("flink.per_core_p2") == pytest.approx(1_012_000 / 46.0 / 2)
     assert plan.value("flink.scaling_p1_to_p2") == pytest.approx(50.0 / 46.0)
+    assert "splits every keyed chain over two threads" in plan.line("flink.scaling_p1_to_p2").basis  # faster at 2
     assert plan.value("flink.records_per_kpu") == pytest.approx(10_120)  # the lower of the two
     assert plan.value("flink.parallelism") == KPUS
     assert plan.value("flink.kpus") == KPUS + 1

@@ -89,6 +89,7 @@ public final class EventSource {
                 .uid(REPLAY_SOURCE_UID)
                 .flatMap(new ReplayLines(maxFutureSkew), EventRows.typeInfo())
                 .setParallelism(1)
+                .uid(REPLAY_SOURCE_UID + "-lines")
                 .name("Validate events")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<RowData>forGenerator(
                         context -> new ValidEventWatermarks(outOfOrderness, eagerStep)))

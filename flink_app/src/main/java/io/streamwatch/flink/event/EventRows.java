@@ -20,6 +20,8 @@ import org.apache.flink.table.types.logical.RowType;
  * event_time     TIMESTAMP(3)  event_ts in UTC; NULL when the record is rejected
  * reject_reason  STRING        NULL for a valid event, else the first contract rule it breaks
  * event_id … schema_version    the contract fields of a valid event (NULL when rejected)
+ * arrival_seq    STRING        arrival order within the key's shard: the Kinesis sequence number,
+ *                              or the line number of a replay (decimal; shorter is earlier)
  * </pre>
  */
 public final class EventRows {
@@ -28,6 +30,7 @@ public final class EventRows {
     public static final int RECEIVED_AT = 1;
     public static final int EVENT_TIME = 2;
     public static final int REJECT_REASON = 3;
+    public static final int ARRIVAL_SEQ = 16;
 
     public static final DataType DATA_TYPE =
             DataTypes.ROW(
@@ -46,7 +49,8 @@ public final class EventRows {
                     DataTypes.FIELD("position_ms", DataTypes.BIGINT()),
                     DataTypes.FIELD("search_query", DataTypes.STRING()),
                     DataTypes.FIELD("app_version", DataTypes.STRING()),
-                    DataTypes.FIELD("schema_version", DataTypes.INT()));
+                    DataTypes.FIELD("schema_version", DataTypes.INT()),
+                    DataTypes.FIELD("arrival_seq", DataTypes.STRING().notNull()));
 
     public static final RowType ROW_TYPE = (RowType) DATA_TYPE.getLogicalType();
 
@@ -69,8 +73,9 @@ public final class EventRows {
                 .build();
     }
 
-    public static RowData toRow(EventRecord event) {
-        GenericRowData row = new GenericRowData(16);
+    public static RowData toRow(EventRecord event, String arrivalSeq) {
+        GenericRowData row = new GenericRowData(17);
+        row.setField(ARRIVAL_SEQ, StringData.fromString(arrivalSeq));
         row.setField(RECORD, StringData.fromString(event.record));
         row.setField(RECEIVED_AT, TimestampData.fromEpochMillis(event.receivedAtMillis));
         if (!event.isValid()) {

@@ -34,7 +34,7 @@ public final class EventDeserializer implements KinesisDeserializationSchema<Row
             parser = new EventParser(maxFutureSkewMillis);
         }
         String record = new String(recordValue, StandardCharsets.UTF_8);
-        return EventRows.toRow(parser.parse(record, approxArrivalTimestamp));
+        return EventRows.toRow(parser.parse(record, approxArrivalTimestamp), seqNum);
     }
 
     @Override

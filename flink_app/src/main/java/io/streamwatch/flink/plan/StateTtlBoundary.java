@@ -1,8 +1,6 @@
 package io.streamwatch.flink.plan;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.Schema;
@@ -11,9 +9,6 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.ExecutionConfigOptions;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
-import org.apache.flink.table.types.utils.TypeConversions;
 
 /**
  * Gives the stateful operators of one view their own state TTL. Flink SQL applies one TTL
@@ -37,7 +32,7 @@ public final class StateTtlBoundary {
             Duration ttl, Duration restTtl) {
         tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, ttl);
         Table table = tableEnv.from(view);
-        DataType rowType = withoutTimeAttributes(table.getResolvedSchema().toPhysicalRowDataType());
+        DataType rowType = TimeAttributes.removed(table.getResolvedSchema().toPhysicalRowDataType());
         DataStream<RowData> rows = tableEnv.toDataStream(table, rowType);
         tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, restTtl);
         Schema schema = Schema.newBuilder()
@@ -45,15 +40,5 @@ public final class StateTtlBoundary {
                 .watermark(eventTimeColumn, "SOURCE_WATERMARK()")
                 .build();
         tableEnv.createTemporaryView(asView, tableEnv.fromDataStream(rows, schema));
-    }
-
-    /** The same row with plain TIMESTAMP columns instead of time attributes, as RowData. */
-    private static DataType withoutTimeAttributes(DataType row) {
-        RowType type = (RowType) row.getLogicalType();
-        List<RowType.RowField> fields = new ArrayList<>();
-        for (RowType.RowField field : type.getFields()) {
-            fields.add(new RowType.RowField(field.getName(), LogicalTypeUtils.removeTimeAttributes(field.getType())));
-        }
-        return TypeConversions.fromLogicalToDataType(new RowType(type.isNullable(), fields)).bridgedTo(RowData.class);
     }
 }

@@ -33,7 +33,7 @@ class ValidEventWatermarksTest {
     private RowData row(String eventTs, long arrival) {
         return EventRows.toRow(parser.parse(
                 "{\"event_id\":\"e\",\"event_type\":\"browse\",\"event_ts\":\"" + eventTs + "\",\"user_id\":\"u\","
-                        + "\"device_id\":\"d\",\"device_type\":\"tv\",\"country\":\"US\",\"schema_version\":1}", arrival));
+                        + "\"device_id\":\"d\",\"device_type\":\"tv\",\"country\":\"US\",\"schema_version\":1}", arrival), "1");
     }
 
     @Test
