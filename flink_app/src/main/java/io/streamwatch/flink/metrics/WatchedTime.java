@@ -17,7 +17,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.data.GenericRowData;
@@ -29,7 +28,7 @@ import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 
-import io.streamwatch.flink.plan.TimeAttributes;
+import io.streamwatch.flink.plan.DataStreamViews;
 
 /**
  * watched_ms of DESIGN §4 for every on-time event, as a keyed function of {@code (user_id,
@@ -101,7 +100,7 @@ public final class WatchedTime extends KeyedProcessFunction<Tuple2<String, Strin
     public static void register(
             StreamTableEnvironment tableEnv, String view, String asView, long gapMillis, long capMillis) {
         Table table = tableEnv.from(view);
-        DataType rowType = TimeAttributes.removed(table.getResolvedSchema().toPhysicalRowDataType());
+        DataType rowType = DataStreamViews.rowType(table);
         RowType input = (RowType) rowType.getLogicalType();
         int userId = input.getFieldIndex("user_id");
         int deviceId = input.getFieldIndex("device_id");
@@ -111,11 +110,7 @@ public final class WatchedTime extends KeyedProcessFunction<Tuple2<String, Strin
                 .process(new WatchedTime(input, gapMillis, capMillis), InternalTypeInfo.of(OUTPUT.getLogicalType()))
                 .name("Watched time per (user_id, device_id)")
                 .uid("streamwatch-watched-time");
-        Schema schema = Schema.newBuilder()
-                .fromRowDataType(OUTPUT.bridgedTo(RowData.class))
-                .watermark("event_time", "SOURCE_WATERMARK()")
-                .build();
-        tableEnv.createTemporaryView(asView, tableEnv.fromDataStream(watched, schema));
+        DataStreamViews.register(tableEnv, asView, watched, OUTPUT.bridgedTo(RowData.class), "event_time");
     }
 
     @Override
@@ -158,11 +153,16 @@ public final class WatchedTime extends KeyedProcessFunction<Tuple2<String, Strin
     /** A copy of what the row needs while it waits (the input row may be reused upstream). */
     private RowData kept(RowData row) {
         GenericRowData kept = new GenericRowData(1 + carried.length);
-        kept.setField(0, StringData.fromString(row.getString(arrivalSeq).toString()));
+        kept.setField(0, copy(row.getString(arrivalSeq)));
         for (int i = 0; i < carried.length; i++) {
-            kept.setField(i + 1, row.isNullAt(carried[i]) ? null : StringData.fromString(row.getString(carried[i]).toString()));
+            kept.setField(i + 1, row.isNullAt(carried[i]) ? null : copy(row.getString(carried[i])));
         }
         return kept;
+    }
+
+    /** The string's UTF-8 bytes, copied (not decoded and encoded again). */
+    private static StringData copy(StringData text) {
+        return StringData.fromBytes(text.toBytes());
     }
 
     /** The output row of a kept row at {@code time}, moving the key's previous event on to it. */

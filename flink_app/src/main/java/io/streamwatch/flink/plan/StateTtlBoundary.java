@@ -3,7 +3,6 @@ package io.streamwatch.flink.plan;
 import java.time.Duration;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.ExecutionConfigOptions;
@@ -32,13 +31,9 @@ public final class StateTtlBoundary {
             Duration ttl, Duration restTtl) {
         tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, ttl);
         Table table = tableEnv.from(view);
-        DataType rowType = TimeAttributes.removed(table.getResolvedSchema().toPhysicalRowDataType());
+        DataType rowType = DataStreamViews.rowType(table);
         DataStream<RowData> rows = tableEnv.toDataStream(table, rowType);
         tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, restTtl);
-        Schema schema = Schema.newBuilder()
-                .fromRowDataType(rowType)
-                .watermark(eventTimeColumn, "SOURCE_WATERMARK()")
-                .build();
-        tableEnv.createTemporaryView(asView, tableEnv.fromDataStream(rows, schema));
+        DataStreamViews.register(tableEnv, asView, rows, rowType, eventTimeColumn);
     }
 }
