@@ -29,11 +29,12 @@ from pathlib import Path
 
 import psutil
 
+from flink_app.job import SINKS
+
 JOBS = ("json-scan", "parse-scan", "full")
 RESULTS = Path("bench-results") / "latest.json"
-# The zones whose sizes the capacity plan scales (streamwatch plan): measured on the full job's lake.
-ZONES = ("raw", "dlq", "late", "processed/sessions", "processed/title_watch_5m", "processed/stream_progress",
-         "processed/play_starts_1m")
+# Every zone the job writes: measured on the full job's lake, scaled by the capacity plan.
+ZONES = tuple(SINKS.values())
 
 
 @dataclass(frozen=True)
