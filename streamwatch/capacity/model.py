@@ -105,6 +105,12 @@ def writers_with_rows(rows: float, writers: int) -> float:
     return writers * (1 - math.exp(-rows / writers))
 
 
+def categories_with_rows(rows: float, shares: list[float]) -> float:
+    """Expected number of categories (titles, country-device pairs) that get at least one of
+    ``rows`` rows when each takes its ``share`` of them at random (Poisson)."""
+    return sum(1 - math.exp(-rows * share) for share in shares)
+
+
 def requests_per_object(object_bytes: float, row_format: bool, part_bytes: float) -> float:
     """PUT-class requests to write one object by multipart upload: create, each part, complete; a
     row-format file also uploads its unfinished tail once, at the checkpoint it stays open over."""
@@ -376,7 +382,7 @@ class _Builder:
             return (WINDOWS_PER_DAY * self.s.titles,
                     f"{self.s.titles:,} titles (--titles), each watched in every 5-minute window: an upper bound")
         playback_per_window = self.events_avg * WINDOW_S * sum(v.playback_by_title.values()) / v.events
-        active = sum(1 - math.exp(-playback_per_window * share) for share in v.title_shares)
+        active = categories_with_rows(playback_per_window, v.title_shares)
         return (WINDOWS_PER_DAY * active,
                 f"{WINDOWS_PER_DAY} windows x {active:,.1f} titles watched in a window: the "
                 f"{len(v.title_shares):,} titles the simulated viewers watched (of {v.titles_in_catalog:,} in the "
@@ -386,7 +392,7 @@ class _Builder:
     def _play_start_rows(self) -> tuple[float, str]:
         v = self.v
         plays_per_minute = self.events_avg * 60 * v.play_share
-        active = sum(1 - math.exp(-plays_per_minute * share) for share in v.play_pair_shares)
+        active = categories_with_rows(plays_per_minute, v.play_pair_shares)
         return (MINUTES_PER_DAY * active,
                 f"{MINUTES_PER_DAY:,} minutes x {active:,.1f} (country, device_type) pairs with a play in a minute: "
                 f"the {len(v.play_pair_shares):,} pairs the simulated viewers played on, each with its measured share "
