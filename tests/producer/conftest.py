@@ -103,3 +103,22 @@ def check():
         contract_fields = CONTRACT_FIELDS
 
     return Oracles
+
+
+class ListSink:
+    """A producer sink that keeps every record it is given, in order, and refuses none."""
+
+    def __init__(self):
+        self.records: list[str] = []
+
+    def write(self, records):
+        from producer.kinesis_writer import WriteReport
+
+        self.records.extend(records)
+        return WriteReport.of(len(self.records), 0, 0, 1.0)
+
+
+@pytest.fixture(scope="session")
+def list_sink():
+    """The ListSink class: each call makes a new, empty sink."""
+    return ListSink

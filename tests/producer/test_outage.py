@@ -14,7 +14,6 @@ import pytest
 
 from producer.catalog import build_catalog
 from producer.faults import FaultConfig, FaultLedger
-from producer.kinesis_writer import WriteReport
 from producer.outage import DEFAULT_FRACTION, Outage, drop_play_starts, middle_start, parse_outage
 from producer.pipeline import produce_events, resolve_outage
 from producer.simulator import generate_events
@@ -23,15 +22,6 @@ UTC = timezone.utc
 START = datetime(2026, 2, 3, 19, tzinfo=UTC)
 COUNT = 30_000
 SEED = 8
-
-
-class ListSink:
-    def __init__(self):
-        self.records: list[str] = []
-
-    def write(self, records):
-        self.records.extend(records)
-        return WriteReport.of(len(self.records), 0, 0, 1.0)
 
 
 def instant(event_ts: str) -> datetime:
@@ -123,9 +113,9 @@ def test_resolve_outage_defaults_to_the_middle_of_the_produced_range(catalog, ev
         resolve_outage(Outage("US", 20), catalog, 0, SEED, START)
 
 
-def test_produce_events_with_an_outage_and_faults_keeps_the_accounting_true(catalog, events):
+def test_produce_events_with_an_outage_and_faults_keeps_the_accounting_true(catalog, events, list_sink):
     country = Counter(e["country"] for e in events).most_common(1)[0][0]
-    sink = ListSink()
+    sink = list_sink()
     faults = FaultConfig(duplicates=0.02, late=0.01, malformed=0.01, out_of_order_ms=2_000)
     _, ledger = produce_events(COUNT, SEED, START, faults, sink, catalog=catalog, outage=Outage(country, 40))
     assert ledger.outage_dropped > 100
@@ -133,7 +123,7 @@ def test_produce_events_with_an_outage_and_faults_keeps_the_accounting_true(cata
     assert ledger.emitted == COUNT - ledger.outage_dropped + ledger.duplicates + ledger.late + ledger.malformed
     assert ledger.clean == COUNT - ledger.outage_dropped
     # without the faults the records are exactly the simulated events minus the dropped plays
-    plain = ListSink()
+    plain = list_sink()
     _, plain_ledger = produce_events(COUNT, SEED, START, FaultConfig(), plain, catalog=catalog,
                                      outage=Outage(country, 40))
     sent = [json.loads(r) for r in plain.records]

@@ -5,26 +5,16 @@ from datetime import datetime, timedelta, timezone
 
 from producer.catalog import build_catalog
 from producer.faults import FaultConfig
-from producer.kinesis_writer import WriteReport
 from producer.pipeline import default_start, produce_events
 from producer.simulator import generate_events
-
-
-class ListSink:
-    def __init__(self):
-        self.records: list[str] = []
-
-    def write(self, records):
-        self.records.extend(records)
-        return WriteReport.of(len(self.records), 0, 0, 1.0)
 
 
 START = datetime(2026, 2, 3, 19, tzinfo=timezone.utc)
 
 
-def test_produce_events_without_faults_sends_the_simulated_events():
+def test_produce_events_without_faults_sends_the_simulated_events(list_sink):
     catalog = build_catalog(8, users=300)
-    sink = ListSink()
+    sink = list_sink()
     ticks = []
     report, ledger = produce_events(2_500, 8, START, FaultConfig(), sink, catalog=catalog, progress=ticks.append)
     assert [json.loads(r) for r in sink.records] == list(generate_events(catalog, 2_500, 8, START))
@@ -33,8 +23,8 @@ def test_produce_events_without_faults_sends_the_simulated_events():
     assert sum(ticks) == 2_500
 
 
-def test_produce_events_with_faults_accounts_for_every_record(check):
-    sink = ListSink()
+def test_produce_events_with_faults_accounts_for_every_record(check, list_sink):
+    sink = list_sink()
     faults = FaultConfig(duplicates=0.05, late=0.05, malformed=0.05, out_of_order_ms=2_000)
     _, ledger = produce_events(4_000, 8, START, faults, sink)
     assert ledger.emitted == len(sink.records) == 4_000 + ledger.duplicates + ledger.late + ledger.malformed
