@@ -6,7 +6,6 @@ and a key's events in the same millisecond keep their arrival order across the i
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.flink
 
 @pytest.fixture(scope="module")
 def resumed(connector_jar, tmp_path_factory):
-    from streamwatch.flink_runner import StateIncompatibleError, start_job
+    from streamwatch.flink_runner import StateIncompatibleError, start_job, wait_until
     from streamwatch.stream_run import RunOptions, replay
 
     workdir = tmp_path_factory.mktemp("replay-resume")
@@ -36,9 +35,7 @@ def resumed(connector_jar, tmp_path_factory):
     state = LakeState(lake)
     job = start_job(config, state=state)
     try:
-        deadline = time.monotonic() + 180
-        while committed_records(lake) == 0 and time.monotonic() < deadline:  # stop at the first commit
-            time.sleep(0.2)
+        wait_until(lambda: committed_records(lake) > 0, timeout_s=180, poll_s=0.2)  # stop at the first commit
     finally:
         job.cancel()
     stopped_at = committed_records(lake)
