@@ -11,9 +11,16 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
  * Validates one record against the event contract (DESIGN §3) in a single streaming pass: no
  * JSON tree, no regular expression. A valid record yields its typed fields and event time; any
  * other yields the first rule it breaks, checked in this order: size, JSON, object, required
- * fields, types, schema_version, ranges and lengths, enums, country, event_ts, event_ts not
- * too far in the future, then what playback and search events require. A JSON null counts as
- * absent; fields the contract does not know are ignored; of a repeated key the last one counts.
+ * fields, types, schema_version, ranges and lengths, enums, country, event_ts, sent_at, event
+ * time not too far in the future, then what playback and search events require. A JSON null
+ * counts as absent; fields the contract does not know are ignored; of a repeated key the last
+ * one counts.
+ *
+ * <p>Event time (DESIGN §3 "Event time and arrival"): {@code event_ts + (arrival − sent_at)} when
+ * the record carries {@code sent_at} and its source knows when it arrived (Kinesis, or a replay of
+ * the raw zone, which keeps each record's arrival) — the device's clock offset cancels out, as
+ * Segment derives {@code timestamp} and Snowplow its {@code derived_tstamp}; else {@code event_ts}
+ * as written (a plain JSONL replay, whose "arrival" is only when the line was read).
  *
  * <p>Not thread-safe (it reuses its field slots): one instance per parallel task.
  */
@@ -24,7 +31,7 @@ public final class EventParser implements Serializable {
 
     private static final String[] FIELDS = {
         "event_id", "event_type", "event_ts", "user_id", "device_id", "device_type", "country",
-        "title_id", "position_ms", "search_query", "app_version", "schema_version"
+        "title_id", "position_ms", "search_query", "app_version", "schema_version", "sent_at"
     };
     private static final int EVENT_ID = 0;
     private static final int EVENT_TYPE = 1;
@@ -38,6 +45,7 @@ public final class EventParser implements Serializable {
     private static final int SEARCH_QUERY = 9;
     private static final int APP_VERSION = 10;
     private static final int SCHEMA_VERSION = 11;
+    private static final int SENT_AT = 12;
     /** Required for every event, in the order their absence is reported. */
     private static final int[] ALWAYS_REQUIRED = {
         EVENT_ID, EVENT_TYPE, EVENT_TS, USER_ID, DEVICE_ID, DEVICE_TYPE, COUNTRY, SCHEMA_VERSION
@@ -64,12 +72,51 @@ public final class EventParser implements Serializable {
         this.futureReason = "event_ts in the future: more than " + maxFutureSkewMillis + " ms ahead of its arrival";
     }
 
-    /** The record received at {@code receivedAtMillis}, validated. */
-    public EventRecord parse(String record, long receivedAtMillis) {
+    /**
+     * The record (a replayed line) that arrived at {@code arrivalMillis}, validated; its event
+     * time corrected by {@code sent_at} when {@code correctsClock}.
+     */
+    public EventRecord parse(String record, long arrivalMillis, boolean correctsClock) {
         EventRecord event = new EventRecord();
-        event.record = record;
-        event.receivedAtMillis = receivedAtMillis;
-        String reason = validate(record, receivedAtMillis, event);
+        event.recordText = record;
+        event.arrivalMillis = arrivalMillis;
+        String reason = null;
+        if (record.length() > EventContract.MAX_RECORD_CHARS
+                && record.codePointCount(0, record.length()) > EventContract.MAX_RECORD_CHARS) {
+            reason = TOO_LONG;
+        }
+        if (reason == null) {
+            try (JsonParser parser = JSON.createParser(record)) {
+                reason = validate(parser, arrivalMillis, correctsClock, event);
+            } catch (IOException notJson) {
+                reason = "not valid JSON";
+            }
+        }
+        return finish(event, reason);
+    }
+
+    /** The record (UTF-8 bytes, as Kinesis delivers them) that arrived at {@code arrivalMillis}, validated. */
+    public EventRecord parse(byte[] record, long arrivalMillis, boolean correctsClock) {
+        EventRecord event = new EventRecord();
+        event.recordBytes = record;
+        event.arrivalMillis = arrivalMillis;
+        String reason = null;
+        if (record.length > EventContract.MAX_RECORD_CHARS && utf8CodePoints(record) > EventContract.MAX_RECORD_CHARS) {
+            reason = TOO_LONG;
+        }
+        if (reason == null) {
+            try (JsonParser parser = JSON.createParser(record)) {
+                reason = validate(parser, arrivalMillis, correctsClock, event);
+            } catch (IOException notJson) {
+                reason = "not valid JSON";
+            }
+        }
+        return finish(event, reason);
+    }
+
+    private static final String TOO_LONG = "record longer than " + EventContract.MAX_RECORD_CHARS + " characters";
+
+    private EventRecord finish(EventRecord event, String reason) {
         if (reason != null) {
             event.rejectReason = reason;
             return event;
@@ -85,16 +132,13 @@ public final class EventParser implements Serializable {
         event.positionMs = kinds[POSITION_MS] == INTEGER ? integers[POSITION_MS] : null;
         event.searchQuery = kinds[SEARCH_QUERY] == STRING ? texts[SEARCH_QUERY] : null;
         event.appVersion = kinds[APP_VERSION] == STRING ? texts[APP_VERSION] : null;
+        event.sentAt = kinds[SENT_AT] == STRING ? texts[SENT_AT] : null;
         event.schemaVersion = EventContract.SCHEMA_VERSION;
-        event.record = withoutLineBreaks(record);
         return event;
     }
 
-    private String validate(String record, long receivedAtMillis, EventRecord event) {
-        if (record.length() > EventContract.MAX_RECORD_CHARS
-                && record.codePointCount(0, record.length()) > EventContract.MAX_RECORD_CHARS) {
-            return "record longer than " + EventContract.MAX_RECORD_CHARS + " characters";
-        }
+    private String validate(JsonParser record, long arrivalMillis, boolean correctsClock, EventRecord event)
+            throws IOException {
         String structure = readFields(record);
         if (structure != null) {
             return structure;
@@ -133,6 +177,9 @@ public final class EventParser implements Serializable {
         if (!stringOrAbsent(APP_VERSION)) {
             return "wrong type: app_version must be a string";
         }
+        if (!stringOrAbsent(SENT_AT)) {
+            return "wrong type: sent_at must be a string";
+        }
         for (int field : new int[] {EVENT_ID, USER_ID, DEVICE_ID, TITLE_ID}) {
             if (kinds[field] == STRING && !lengthBetween(texts[field], 1, EventContract.MAX_ID_CHARS)) {
                 return FIELDS[field] + " must have 1 to " + EventContract.MAX_ID_CHARS + " characters";
@@ -158,7 +205,16 @@ public final class EventParser implements Serializable {
         if (eventTime == IsoTimestamps.INVALID) {
             return "unparseable event_ts: expected ISO-8601 such as 2026-01-31T20:15:00.123Z";
         }
-        if (eventTime - receivedAtMillis > maxFutureSkewMillis) {
+        if (kinds[SENT_AT] == STRING) {
+            long sentAt = IsoTimestamps.epochMillis(texts[SENT_AT]);
+            if (sentAt == IsoTimestamps.INVALID) {
+                return "unparseable sent_at: expected ISO-8601 such as 2026-01-31T20:15:00.123Z";
+            }
+            if (correctsClock) {
+                eventTime += arrivalMillis - sentAt; // the device's clock offset cancels out
+            }
+        }
+        if (eventTime - arrivalMillis > maxFutureSkewMillis) {
             return futureReason;
         }
         event.eventTimeMillis = eventTime;
@@ -179,7 +235,7 @@ public final class EventParser implements Serializable {
      * Reads the top-level fields of the record into the slots; a reason when the record is not
      * JSON or not an object, else null.
      */
-    private String readFields(String record) {
+    private String readFields(JsonParser parser) throws IOException {
         if (kinds == null) {
             kinds = new byte[FIELDS.length];
             texts = new String[FIELDS.length];
@@ -187,31 +243,27 @@ public final class EventParser implements Serializable {
         }
         java.util.Arrays.fill(kinds, ABSENT);
         java.util.Arrays.fill(texts, null);
-        try (JsonParser parser = JSON.createParser(record)) {
-            JsonToken token = parser.nextToken();
-            if (token == null) {
-                return "not valid JSON";
-            }
-            if (token != JsonToken.START_OBJECT) {
-                parser.skipChildren();
-                return parser.nextToken() == null ? "not a JSON object" : "not valid JSON";
-            }
-            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-                int field = fieldIndex(parser.currentName());
-                token = parser.nextToken();
-                if (field < 0) {
-                    parser.skipChildren();
-                    continue;
-                }
-                read(parser, token, field);
-            }
-            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                return "not valid JSON";
-            }
-            return null;
-        } catch (IOException notJson) {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
             return "not valid JSON";
         }
+        if (token != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return parser.nextToken() == null ? "not a JSON object" : "not valid JSON";
+        }
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            int field = fieldIndex(parser.currentName());
+            token = parser.nextToken();
+            if (field < 0) {
+                parser.skipChildren();
+                continue;
+            }
+            read(parser, token, field);
+        }
+        if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            return "not valid JSON";
+        }
+        return null;
     }
 
     private void read(JsonParser parser, JsonToken token, int field) throws IOException {
@@ -253,6 +305,7 @@ public final class EventParser implements Serializable {
             case "search_query": return SEARCH_QUERY;
             case "app_version": return APP_VERSION;
             case "schema_version": return SCHEMA_VERSION;
+            case "sent_at": return SENT_AT;
             default: return -1;
         }
     }
@@ -283,11 +336,14 @@ public final class EventParser implements Serializable {
         return value.length() <= 64 ? value : value.substring(0, 64);
     }
 
-    /** Line breaks outside JSON strings are whitespace (inside, they must be escaped): one line. */
-    private static String withoutLineBreaks(String record) {
-        if (record.indexOf('\n') < 0 && record.indexOf('\r') < 0) {
-            return record;
+    /** Characters (code points) of UTF-8 bytes: every byte but the continuation bytes 10xxxxxx starts one. */
+    private static int utf8CodePoints(byte[] bytes) {
+        int count = 0;
+        for (byte b : bytes) {
+            if ((b & 0xC0) != 0x80) {
+                count++;
+            }
         }
-        return record.replaceAll("[\r\n]+", " ");
+        return count;
     }
 }

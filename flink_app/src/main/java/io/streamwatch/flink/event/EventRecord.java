@@ -6,13 +6,16 @@ package io.streamwatch.flink.event;
  */
 public final class EventRecord {
 
-    /** The record as received; for a valid event, line breaks (JSON whitespace) are spaces. */
-    public String record;
-    public long receivedAtMillis;
+    /** The record exactly as received: its UTF-8 bytes (from Kinesis) or its text (a replayed line). */
+    public byte[] recordBytes;
+    public String recordText;
+    /** When it arrived (Kinesis: its approximate arrival timestamp; a plain replay: when it was read). */
+    public long arrivalMillis;
     /** Null for a valid event; otherwise the DLQ reason. */
     public String rejectReason;
 
     // The fields below are set for a valid event only.
+    /** event_ts, corrected by the device's clock offset (arrival − sent_at) when the source allows it. */
     public long eventTimeMillis;
     public String eventId;
     public String eventType;
@@ -25,6 +28,7 @@ public final class EventRecord {
     public Long positionMs;
     public String searchQuery;
     public String appVersion;
+    public String sentAt;
     public int schemaVersion;
 
     public boolean isValid() {

@@ -15,27 +15,36 @@ import org.apache.flink.table.types.logical.RowType;
  * the Table API). Column names are what {@code flink_app/sql/*.sql} reads from {@code events_source}.
  *
  * <pre>
- * record         STRING        the record as received (line breaks flattened for a valid event)
- * received_at    TIMESTAMP(3)  arrival time, UTC (Kinesis: the record's approximate arrival time)
- * event_time     TIMESTAMP(3)  event_ts in UTC; NULL when the record is rejected
- * reject_reason  STRING        NULL for a valid event, else the first contract rule it breaks
- * event_id … schema_version    the contract fields of a valid event (NULL when rejected)
- * arrival_seq    STRING        arrival order within the key's shard: the Kinesis sequence number,
- *                              or the line number of a replay (decimal; shorter is earlier)
+ * record           STRING        the record exactly as received
+ * arrival          TIMESTAMP(3)  when it arrived, UTC (Kinesis: its approximate arrival timestamp;
+ *                                a replay of the raw zone: the stored one; a plain replay: when read)
+ * event_time       TIMESTAMP(3)  the event time of a valid event (event_ts corrected by sent_at);
+ *                                NULL when the record is rejected
+ * reject_reason    STRING        NULL for a valid event, else the first contract rule it breaks
+ * event_id … schema_version      the contract fields of a valid event (NULL when rejected)
+ * sent_at          STRING        the contract's optional sent_at, as written
+ * shard_id         STRING        the Kinesis shard it came from (NULL in a plain replay)
+ * sequence_number  STRING        its Kinesis sequence number (NULL in a plain replay)
+ * arrival_seq      STRING        arrival order within the key's shard: the Kinesis sequence
+ *                                number, or the record's number in a replay (decimal; shorter is earlier)
  * </pre>
  */
 public final class EventRows {
 
     public static final int RECORD = 0;
-    public static final int RECEIVED_AT = 1;
+    public static final int ARRIVAL = 1;
     public static final int EVENT_TIME = 2;
     public static final int REJECT_REASON = 3;
-    public static final int ARRIVAL_SEQ = 16;
+    public static final int SENT_AT = 16;
+    public static final int SHARD_ID = 17;
+    public static final int SEQUENCE_NUMBER = 18;
+    public static final int ARRIVAL_SEQ = 19;
+    private static final int ARITY = 20;
 
     public static final DataType DATA_TYPE =
             DataTypes.ROW(
                     DataTypes.FIELD("record", DataTypes.STRING().notNull()),
-                    DataTypes.FIELD("received_at", DataTypes.TIMESTAMP(3).notNull()),
+                    DataTypes.FIELD("arrival", DataTypes.TIMESTAMP(3).notNull()),
                     DataTypes.FIELD("event_time", DataTypes.TIMESTAMP(3)),
                     DataTypes.FIELD("reject_reason", DataTypes.STRING()),
                     DataTypes.FIELD("event_id", DataTypes.STRING()),
@@ -50,6 +59,9 @@ public final class EventRows {
                     DataTypes.FIELD("search_query", DataTypes.STRING()),
                     DataTypes.FIELD("app_version", DataTypes.STRING()),
                     DataTypes.FIELD("schema_version", DataTypes.INT()),
+                    DataTypes.FIELD("sent_at", DataTypes.STRING()),
+                    DataTypes.FIELD("shard_id", DataTypes.STRING()),
+                    DataTypes.FIELD("sequence_number", DataTypes.STRING()),
                     DataTypes.FIELD("arrival_seq", DataTypes.STRING().notNull()));
 
     public static final RowType ROW_TYPE = (RowType) DATA_TYPE.getLogicalType();
@@ -61,23 +73,26 @@ public final class EventRows {
     }
 
     /**
-     * The table schema of the stream: its physical columns, {@code proc_time} (arrival order, for
-     * "first arrival wins") and {@code event_time} as the event-time attribute whose watermarks
-     * come from the source itself (per shard on Kinesis, valid events only).
+     * The table schema of the stream: its physical columns, and {@code event_time} as the
+     * event-time attribute whose watermarks come from the source itself (per shard on Kinesis,
+     * valid events only).
      */
     public static Schema schema() {
         return Schema.newBuilder()
                 .fromRowDataType(DATA_TYPE)
-                .columnByExpression("proc_time", "PROCTIME()")
                 .watermark("event_time", "SOURCE_WATERMARK()")
                 .build();
     }
 
-    public static RowData toRow(EventRecord event, String arrivalSeq) {
-        GenericRowData row = new GenericRowData(17);
+    /** The row of a validated record; {@code shardId} and {@code sequenceNumber} may be null. */
+    public static RowData toRow(EventRecord event, String shardId, String sequenceNumber, String arrivalSeq) {
+        GenericRowData row = new GenericRowData(ARITY);
+        row.setField(RECORD, event.recordBytes != null
+                ? StringData.fromBytes(event.recordBytes) : StringData.fromString(event.recordText));
+        row.setField(ARRIVAL, TimestampData.fromEpochMillis(event.arrivalMillis));
+        row.setField(SHARD_ID, StringData.fromString(shardId));
+        row.setField(SEQUENCE_NUMBER, StringData.fromString(sequenceNumber));
         row.setField(ARRIVAL_SEQ, StringData.fromString(arrivalSeq));
-        row.setField(RECORD, StringData.fromString(event.record));
-        row.setField(RECEIVED_AT, TimestampData.fromEpochMillis(event.receivedAtMillis));
         if (!event.isValid()) {
             row.setField(REJECT_REASON, StringData.fromString(event.rejectReason));
             return row;
@@ -95,11 +110,19 @@ public final class EventRows {
         row.setField(13, StringData.fromString(event.searchQuery));
         row.setField(14, StringData.fromString(event.appVersion));
         row.setField(15, event.schemaVersion);
+        row.setField(SENT_AT, StringData.fromString(event.sentAt));
         return row;
     }
 
-    /** Event time of a row, or {@link Long#MIN_VALUE} for a rejected record. */
-    public static long eventTimeMillis(RowData row) {
-        return row.isNullAt(EVENT_TIME) ? Long.MIN_VALUE : row.getTimestamp(EVENT_TIME, 3).getMillisecond();
+    /**
+     * How far a valid record moves its input's clock: its event time, but never past its own
+     * arrival (DESIGN §4: a device clock ahead of the world does not move event time for others).
+     * {@link Long#MIN_VALUE} for a rejected record.
+     */
+    public static long clockMillis(RowData row) {
+        if (row.isNullAt(EVENT_TIME)) {
+            return Long.MIN_VALUE;
+        }
+        return Math.min(row.getTimestamp(EVENT_TIME, 3).getMillisecond(), row.getTimestamp(ARRIVAL, 3).getMillisecond());
     }
 }

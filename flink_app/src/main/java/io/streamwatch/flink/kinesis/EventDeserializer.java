@@ -1,7 +1,5 @@
 package io.streamwatch.flink.kinesis;
 
-import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 import org.apache.flink.table.data.RowData;
@@ -10,10 +8,11 @@ import io.streamwatch.flink.event.EventParser;
 import io.streamwatch.flink.event.EventRows;
 
 /**
- * A Kinesis record (UTF-8 JSON) validated into an event row. Its arrival time is the record's
- * approximate arrival timestamp, so a replay of the stream judges "event_ts in the future" the
- * same way every time. The connector clones this schema per shard, so each shard's thread has its
- * own parser.
+ * A Kinesis record (UTF-8 JSON bytes) validated into an event row, parsed from its bytes (no
+ * decoding to a String and back). Its arrival is the record's approximate arrival timestamp, which
+ * corrects the device's clock (sent_at) and judges "in the future", the same way every time the
+ * stream is read. The connector clones this schema per shard, so each shard's thread has its own
+ * parser.
  */
 public final class EventDeserializer implements KinesisDeserializationSchema<RowData> {
 
@@ -33,8 +32,7 @@ public final class EventDeserializer implements KinesisDeserializationSchema<Row
         if (parser == null) {
             parser = new EventParser(maxFutureSkewMillis);
         }
-        String record = new String(recordValue, StandardCharsets.UTF_8);
-        return EventRows.toRow(parser.parse(record, approxArrivalTimestamp), seqNum);
+        return EventRows.toRow(parser.parse(recordValue, approxArrivalTimestamp, true), shardId, seqNum, seqNum);
     }
 
     @Override

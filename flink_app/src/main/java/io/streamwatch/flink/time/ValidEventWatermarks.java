@@ -9,7 +9,7 @@ import io.streamwatch.flink.event.EventRows;
 
 /**
  * Watermarks of a replay: only valid events move them (a rejected record, e.g. one dated 2099,
- * does not). Emitted periodically and, like Flink SQL's own watermark assigner, as soon as the
+ * does not), and none past its own arrival (DESIGN §4). Emitted periodically and, like Flink SQL's own watermark assigner, as soon as the
  * watermark moved by more than {@code eagerStepMillis} of event time, so that which events are
  * late does not depend on how fast the input is read.
  */
@@ -26,8 +26,8 @@ public final class ValidEventWatermarks implements WatermarkGenerator<RowData> {
 
     @Override
     public void onEvent(RowData row, long eventTimestamp, WatermarkOutput output) {
-        long eventTime = EventRows.eventTimeMillis(row);
-        if (eventTime != Long.MIN_VALUE && clock.observe(eventTime)
+        long time = EventRows.clockMillis(row);
+        if (time != Long.MIN_VALUE && clock.observe(time)
                 && (emitted == EventTimeClock.NONE || clock.watermark() - emitted > eagerStepMillis)) {
             emit(output);
         }

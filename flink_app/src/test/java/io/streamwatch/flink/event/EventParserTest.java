@@ -27,7 +27,7 @@ class EventParserTest {
     private final EventParser parser = new EventParser(15 * 60_000L);
 
     private EventRecord parse(String record) {
-        return parser.parse(record, ARRIVAL);
+        return parser.parse(record, ARRIVAL, true);
     }
 
     /** Every record of the shared corpus (also read by the Python tests) gets its expected reason. */
@@ -65,7 +65,8 @@ class EventParserTest {
         assertEquals(42L, event.positionMs);
         assertEquals(1, event.schemaVersion);
         assertNull(event.searchQuery);
-        assertEquals(VALID, event.record);
+        assertNull(event.sentAt);
+        assertEquals(VALID, event.recordText);
     }
 
     @Test
@@ -99,14 +100,69 @@ class EventParserTest {
     }
 
     @Test
-    void lineBreaksOfAValidRecordBecomeSpacesAndARejectedOneIsKeptAsIs() {
+    void everyRecordIsKeptExactlyAsReceivedLineBreaksIncluded() {
         String multiLine = VALID.replace(",\"user_id\"", ",\r\n  \"user_id\"");
         EventRecord event = parse(multiLine);
         assertNull(event.rejectReason);
-        assertEquals(-1, event.record.indexOf('\n'));
+        assertEquals(multiLine, event.recordText);
         String broken = "{\n\"event_id\": 1\n}";
-        EventRecord rejected = parse(broken);
-        assertEquals(broken, rejected.record);
+        assertEquals(broken, parse(broken).recordText);
+    }
+
+    @Test
+    void bytesAndTextGiveTheSameVerdict() throws IOException {
+        List<String> records = new ArrayList<>(List.of(VALID, VALID.replace("\"u\"", "\"\u00fc\u20ac\"")));
+        ObjectMapper mapper = new ObjectMapper();
+        for (String line : Files.readAllLines(corpus(), StandardCharsets.UTF_8)) {
+            if (!line.trim().isEmpty()) {
+                records.add(mapper.readTree(line).get("raw").asText());
+            }
+        }
+        for (String record : records) {
+            EventRecord text = parse(record);
+            EventRecord bytes = parser.parse(record.getBytes(StandardCharsets.UTF_8), ARRIVAL, true);
+            assertEquals(text.rejectReason, bytes.rejectReason, record);
+            assertEquals(text.eventTimeMillis, bytes.eventTimeMillis, record);
+            assertEquals(text.userId, bytes.userId, record);
+            assertEquals(record, new String(bytes.recordBytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** DESIGN §3: event time = event_ts + (arrival − sent_at); the device's clock offset cancels out. */
+    @Test
+    void sentAtCorrectsADeviceClockWhenTheSourceKnowsTheArrival() {
+        // a device 10 minutes fast: event at 23:59:00 true time, sent 20 s later, arrives 250 ms after that
+        String fast = VALID.replace("2026-11-20T23:59:59.250+01:00", "2026-11-21T00:09:00.000Z")
+                .replace("\"schema_version\":1", "\"schema_version\":1,\"sent_at\":\"2026-11-21T00:09:20.000Z\"");
+        long arrival = ARRIVAL - 40_000 + 250; // 23:59:20.250 true time
+        EventRecord corrected = parser.parse(fast, arrival, true);
+        assertNull(corrected.rejectReason);
+        assertEquals(ARRIVAL - 60_000 + 250, corrected.eventTimeMillis); // 23:59:00.250
+        assertEquals("2026-11-21T00:09:20.000Z", corrected.sentAt);
+        // a plain replay has no arrival to correct by: event_ts as written
+        assertEquals(ARRIVAL + 9 * 60_000, parser.parse(fast, arrival, false).eventTimeMillis);
+    }
+
+    @Test
+    void theFutureRuleJudgesTheCorrectedTime() {
+        // 20 minutes fast, but sent_at shows it: on time
+        String fast = VALID.replace("2026-11-20T23:59:59.250+01:00", "2026-11-21T00:20:00.000Z")
+                .replace("\"schema_version\":1", "\"schema_version\":1,\"sent_at\":\"2026-11-21T00:20:00.000Z\"");
+        assertNull(parser.parse(fast, ARRIVAL, true).rejectReason);
+        assertTrue(parser.parse(fast, ARRIVAL, false).rejectReason.startsWith("event_ts in the future"));
+        // an event_ts 16 minutes after its own sent_at is in the future whatever the clock
+        String ahead = fast.replace("\"sent_at\":\"2026-11-21T00:20:00.000Z\"", "\"sent_at\":\"2026-11-21T00:04:00.000Z\"");
+        assertTrue(parser.parse(ahead, ARRIVAL, true).rejectReason.startsWith("event_ts in the future"));
+    }
+
+    @Test
+    void aSentAtThatDoesNotParseIsRejectedLikeABadEventTs() {
+        String bad = VALID.replace("\"schema_version\":1", "\"schema_version\":1,\"sent_at\":\"yesterday\"");
+        assertTrue(parse(bad).rejectReason.startsWith("unparseable sent_at"));
+        String number = VALID.replace("\"schema_version\":1", "\"schema_version\":1,\"sent_at\":1795219200000");
+        assertEquals("wrong type: sent_at must be a string", parse(number).rejectReason);
+        String absent = VALID.replace("\"schema_version\":1", "\"schema_version\":1,\"sent_at\":null");
+        assertNull(parse(absent).rejectReason);
     }
 
     @Test

@@ -33,7 +33,8 @@ class ValidEventWatermarksTest {
     private RowData row(String eventTs, long arrival) {
         return EventRows.toRow(parser.parse(
                 "{\"event_id\":\"e\",\"event_type\":\"browse\",\"event_ts\":\"" + eventTs + "\",\"user_id\":\"u\","
-                        + "\"device_id\":\"d\",\"device_type\":\"tv\",\"country\":\"US\",\"schema_version\":1}", arrival), "1");
+                        + "\"device_id\":\"d\",\"device_type\":\"tv\",\"country\":\"US\",\"schema_version\":1}", arrival, false),
+                null, null, "1");
     }
 
     @Test
@@ -57,5 +58,18 @@ class ValidEventWatermarksTest {
         watermarks.onEvent(row("2025-11-20T22:00:00.201Z", now), 0, output); // 201: eager
         long base = now - 3_600_000L - 5_001;
         assertEquals(List.of(base, base + 201), emitted);
+    }
+
+    /** DESIGN §4: a clock ahead of the world (here 10 minutes, within the allowed skew) moves event time only to its arrival. */
+    @Test
+    void noRecordMovesTheClockPastItsOwnArrival() {
+        ValidEventWatermarks watermarks = new ValidEventWatermarks(5_000, 200);
+        long now = 1_763_679_600_000L; // 2025-11-20T23:00:00Z
+        watermarks.onEvent(row("2025-11-20T23:10:00.000Z", now), 0, output);
+        watermarks.onPeriodicEmit(output);
+        assertEquals(List.of(now - 5_001), emitted);
+        watermarks.onEvent(row("2025-11-20T23:00:01.000Z", now + 2_000), 0, output); // a second later, arrived 2 s later
+        watermarks.onPeriodicEmit(output);
+        assertEquals(List.of(now - 5_001, now + 1_000 - 5_001), emitted);
     }
 }
