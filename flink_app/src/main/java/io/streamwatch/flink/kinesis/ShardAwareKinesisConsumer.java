@@ -1,5 +1,6 @@
 package io.streamwatch.flink.kinesis;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +17,31 @@ import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer;
 import org.apache.flink.streaming.connectors.kinesis.internals.KinesisDataFetcher;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
+import org.apache.flink.streaming.connectors.kinesis.util.UniformShardAssigner;
 import org.apache.flink.table.data.RowData;
 
 /**
- * {@link FlinkKinesisConsumer} (which checkpoints each shard's sequence number) whose watermarks
- * are per shard, moved by valid events only, and survive a restore: see
- * {@link ShardWatermarkFetcher}. The newest event time of every shard is kept in union list state,
- * so shards can move between subtasks when the parallelism changes.
+ * {@link FlinkKinesisConsumer} (which checkpoints each shard's sequence number) whose event time
+ * is per shard, moved by valid records only, kept in step across subtasks and survives a restore:
+ * see {@link ShardWatermarkFetcher}. Shards are spread over the subtasks by their hash-key ranges
+ * ({@link UniformShardAssigner}), not by a hash of their ids, which can put several shards on one
+ * subtask while another has none.
+ *
+ * <p>The clock of each shard still being read is kept in union list state, written by the
+ * subtask that reads it, so shards can move between subtasks when the parallelism changes; a
+ * shard read to its end is left out (it is not read again).
  */
 public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowData> {
 
     private static final long serialVersionUID = 1L;
-    private static final String EVENT_TIME_STATE = "streamwatch-shard-event-time";
+    private static final String CLOCK_STATE = "streamwatch-shard-event-time";
 
     private final long outOfOrdernessMillis;
     private final long idleTimeoutMillis;
+    private final long maxDriftMillis;
+    private final long syncIntervalMillis;
 
-    private transient ListState<Tuple2<String, Long>> eventTimeState;
+    private transient ListState<Tuple2<String, Long>> clockState;
     private transient Map<String, Long> restored;
     private transient volatile ShardWatermarkFetcher fetcher;
 
@@ -41,10 +50,15 @@ public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowDat
             KinesisDeserializationSchema<RowData> deserializer,
             Properties configProps,
             long outOfOrdernessMillis,
-            long idleTimeoutMillis) {
+            long idleTimeoutMillis,
+            long maxDriftMillis,
+            long syncIntervalMillis) {
         super(stream, deserializer, configProps);
         this.outOfOrdernessMillis = outOfOrdernessMillis;
         this.idleTimeoutMillis = idleTimeoutMillis;
+        this.maxDriftMillis = maxDriftMillis;
+        this.syncIntervalMillis = syncIntervalMillis;
+        setShardAssigner(new UniformShardAssigner());
     }
 
     @Override
@@ -57,7 +71,7 @@ public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowDat
         ShardWatermarkFetcher created = new ShardWatermarkFetcher(
                 streams, sourceContext, runtimeContext, configProps, deserializationSchema,
                 getShardAssigner(), new ShardClocks(outOfOrdernessMillis, idleTimeoutMillis),
-                restored == null ? new HashMap<>() : restored);
+                restored == null ? Collections.emptyMap() : restored, maxDriftMillis, syncIntervalMillis);
         fetcher = created;
         return created;
     }
@@ -75,11 +89,11 @@ public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowDat
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         super.initializeState(context);
-        eventTimeState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(EVENT_TIME_STATE, Types.TUPLE(Types.STRING, Types.LONG)));
+        clockState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(CLOCK_STATE, Types.TUPLE(Types.STRING, Types.LONG)));
         restored = new HashMap<>();
         if (context.isRestored()) {
-            for (Tuple2<String, Long> entry : eventTimeState.get()) {
+            for (Tuple2<String, Long> entry : clockState.get()) {
                 restored.merge(entry.f0, entry.f1, Math::max);
             }
         }
@@ -89,15 +103,17 @@ public final class ShardAwareKinesisConsumer extends FlinkKinesisConsumer<RowDat
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         super.snapshotState(context);
         ShardWatermarkFetcher current = fetcher;
-        // Restored entries are kept too (a shard may not be registered yet); event times only
-        // grow, so the maximum taken on restore is right whichever subtask wrote an entry.
-        Map<String, Long> eventTimes = new HashMap<>(restored);
-        if (current != null) {
-            eventTimes.putAll(current.eventTimeSnapshot());
+        Map<String, Long> clocks;
+        if (current != null && current.isStarted()) {
+            clocks = current.clockSnapshot(); // the shards this subtask reads, no others
+        } else {
+            // not reading yet: the restored clocks go on, written once (the union gives them to all)
+            clocks = getRuntimeContext().getIndexOfThisSubtask() == 0 && restored != null
+                    ? restored : Collections.emptyMap();
         }
-        eventTimeState.clear();
-        for (Map.Entry<String, Long> entry : eventTimes.entrySet()) {
-            eventTimeState.add(Tuple2.of(entry.getKey(), entry.getValue()));
+        clockState.clear();
+        for (Map.Entry<String, Long> entry : clocks.entrySet()) {
+            clockState.add(Tuple2.of(entry.getKey(), entry.getValue()));
         }
     }
 }

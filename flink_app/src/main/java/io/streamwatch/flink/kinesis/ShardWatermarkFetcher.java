@@ -1,8 +1,12 @@
 package io.streamwatch.flink.kinesis;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.MetricGroup;
@@ -14,28 +18,42 @@ import org.apache.flink.streaming.connectors.kinesis.internals.KinesisDataFetche
 import org.apache.flink.streaming.connectors.kinesis.internals.ShardConsumer;
 import org.apache.flink.streaming.connectors.kinesis.metrics.ShardConsumerMetricsReporter;
 import org.apache.flink.streaming.connectors.kinesis.model.KinesisStreamShardState;
+import org.apache.flink.streaming.connectors.kinesis.model.SentinelSequenceNumber;
 import org.apache.flink.streaming.connectors.kinesis.model.SequenceNumber;
 import org.apache.flink.streaming.connectors.kinesis.model.StreamShardHandle;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.table.data.RowData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.streamwatch.flink.event.EventRows;
 import io.streamwatch.flink.time.EventTimeClock;
 
 /**
- * The connector's fetcher with the watermark logic of DESIGN §4 instead of its own: per shard,
- * moved by valid events only, minimum over shards that are not idle ({@link ShardClocks}).
+ * The connector's fetcher with the event time of DESIGN §4 instead of its own ({@link ShardClocks}:
+ * per shard, valid records only, none past its arrival, minimum over the shards that count), and
+ * with the source subtasks kept in step through the JobManager ({@link ShardCoordinator}):
  *
- * <p>The connector's built-in per-shard watermarks (setPeriodicWatermarkAssigner) leave out a
- * shard that has not emitted a record yet, and call a shard idle after an interval without
- * records even while it still holds unread ones; both turn the on-time events of a shard read
- * behind the others into late ones. Here a shard holds the watermark back until it delivers, and
- * is idle only once caught up with the stream. The newest event time of each shard is kept in
- * the checkpoint and the restored watermark is emitted before the first record after a restore,
- * so a restart judges lateness as the run before it did.
+ * <ul>
+ *   <li><b>Resharding.</b> An ended parent holds the watermark until its children are registered
+ *       by some subtask; meanwhile no subtask emits a watermark above the global one (the minimum
+ *       of the subtasks' own), so a subtask that has not discovered a child yet cannot carry the
+ *       job's event time past the child's first records.
+ *   <li><b>Alignment.</b> A shard whose own watermark runs more than {@code maxDriftMillis} ahead
+ *       of the global one is paused (its reading thread waits before emitting), so that a
+ *       catch-up of shards read at different speeds keeps downstream state within the window.
+ *   <li><b>Restore.</b> Each shard's clock is checkpointed with its sequence number; after a
+ *       restore the restored watermark goes out before the first record, so a restart judges
+ *       lateness as the run before it did.
+ * </ul>
+ *
+ * <p>At parallelism 1 the subtask is the whole job and coordinates with itself, without RPCs.
  */
 final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardWatermarkFetcher.class);
+    private static final long PAUSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final SourceFunction.SourceContext<RowData> sourceContext;
     private final Object lock;
@@ -43,9 +61,23 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
     private final long intervalMillis;
     private final ShardClocks clocks;
     private final Map<String, Long> restored;
+    private final long maxDriftMillis;
+    private final long syncIntervalMillis;
+    private final int subtask;
+    /** Null at parallelism 1. */
+    private final ShardCoordinator coordinator;
+    private final AtomicInteger pausedShards = new AtomicInteger();
+
+    // Guarded by the checkpoint lock.
     private long emitted = EventTimeClock.NONE;
+    private long local = EventTimeClock.NONE;
+    private long global = EventTimeClock.NONE;
+    private boolean ready;
     private boolean idle;
+
+    private volatile boolean started;
     private volatile boolean stopped;
+    private volatile Thread syncThread;
 
     ShardWatermarkFetcher(
             List<String> streams,
@@ -55,18 +87,36 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
             KinesisDeserializationSchema<RowData> deserializationSchema,
             KinesisShardAssigner shardAssigner,
             ShardClocks clocks,
-            Map<String, Long> restored) {
+            Map<String, Long> restored,
+            long maxDriftMillis,
+            long syncIntervalMillis) {
         super(streams, sourceContext, runtimeContext, configProps, deserializationSchema, shardAssigner, null, null);
+        StreamingRuntimeContext streaming = (StreamingRuntimeContext) runtimeContext;
         this.sourceContext = sourceContext;
         this.lock = sourceContext.getCheckpointLock();
-        this.timers = ((StreamingRuntimeContext) runtimeContext).getProcessingTimeService();
+        this.timers = streaming.getProcessingTimeService();
         this.intervalMillis = Math.max(1, runtimeContext.getExecutionConfig().getAutoWatermarkInterval());
         this.clocks = clocks;
         this.restored = restored;
+        this.maxDriftMillis = maxDriftMillis;
+        this.syncIntervalMillis = syncIntervalMillis;
+        this.subtask = runtimeContext.getIndexOfThisSubtask();
+        this.coordinator = runtimeContext.getNumberOfParallelSubtasks() == 1 ? null
+                : new ShardCoordinator(streaming.getGlobalAggregateManager(), streaming.getOperatorUniqueID(),
+                        runtimeContext.getAttemptNumber());
+        this.ready = coordinator == null;
+        MetricGroup metrics = runtimeContext.getMetricGroup().addGroup("streamwatch");
+        metrics.gauge("localWatermark", () -> local);
+        metrics.gauge("globalWatermark", () -> global);
+        metrics.gauge("pausedShards", pausedShards::get);
     }
 
     static String shardKey(StreamShardHandle shard) {
         return shard.getStreamName() + "/" + shard.getShard().getShardId();
+    }
+
+    boolean isStarted() {
+        return started;
     }
 
     @Override
@@ -74,15 +124,26 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         synchronized (lock) {
             int index = super.registerNewSubscribedShardState(state);
             String key = shardKey(state.getStreamShardHandle());
-            clocks.register(index, key, restored.get(key), System.currentTimeMillis());
+            boolean ended = SentinelSequenceNumber.SENTINEL_SHARD_ENDING_SEQUENCE_NUM.get()
+                    .equals(state.getLastProcessedSequenceNum());
+            clocks.register(index, key, ShardLineage.of(state.getStreamShardHandle()), restored.get(key), ended,
+                    System.currentTimeMillis());
             return index;
         }
     }
 
     @Override
     public void runFetcher() throws Exception {
-        synchronized (lock) {
-            emitWatermark(false); // a restored watermark goes out before the first record
+        started = true;
+        if (coordinator == null) {
+            synchronized (lock) {
+                emitWatermark(false); // a restored watermark goes out before the first record
+            }
+        } else {
+            Thread thread = new Thread(this::synchronizeUntilStopped, "streamwatch-shard-sync-" + subtask);
+            thread.setDaemon(true);
+            syncThread = thread;
+            thread.start(); // records wait for its first answer (see emitRecordAndUpdateState)
         }
         scheduleWatermarkTimer();
         super.runFetcher();
@@ -91,21 +152,72 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
     @Override
     public void shutdownFetcher() {
         stopped = true;
+        Thread thread = syncThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
         super.shutdownFetcher();
     }
 
+    /**
+     * Called by a shard's reading thread for each record. It waits (holding no lock) while the
+     * first exchange with the other subtasks is outstanding, or while this shard runs more than
+     * the allowed drift ahead of the job's event time; a record not emitted because the fetcher
+     * stops is read again after a restore (its sequence number was not advanced).
+     */
     @Override
     protected void emitRecordAndUpdateState(
             RowData record, long recordTimestamp, int shardStateIndex, SequenceNumber lastSequenceNumber) {
-        synchronized (lock) {
-            super.emitRecordAndUpdateState(record, recordTimestamp, shardStateIndex, lastSequenceNumber);
-            idle = false;
-            long eventTime = record == null ? Long.MIN_VALUE : EventRows.eventTimeMillis(record);
-            if (eventTime != Long.MIN_VALUE
-                    && clocks.onValidEvent(shardStateIndex, eventTime, System.currentTimeMillis())) {
-                emitWatermark(true);
+        boolean paused = false;
+        try {
+            while (true) {
+                synchronized (lock) {
+                    if (stopped) {
+                        return;
+                    }
+                    if (ready && !runsAhead(shardStateIndex)) {
+                        emit(record, recordTimestamp, shardStateIndex, lastSequenceNumber);
+                        return;
+                    }
+                }
+                if (!paused) {
+                    paused = true;
+                    pausedShards.incrementAndGet();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LockSupport.parkNanos(PAUSE_POLL_NANOS);
+            }
+        } finally {
+            if (paused) {
+                pausedShards.decrementAndGet();
             }
         }
+    }
+
+    private void emit(RowData record, long recordTimestamp, int shardStateIndex, SequenceNumber lastSequenceNumber) {
+        super.emitRecordAndUpdateState(record, recordTimestamp, shardStateIndex, lastSequenceNumber);
+        idle = false; // a record makes the source active again
+        long clock = record == null ? Long.MIN_VALUE : EventRows.clockMillis(record);
+        if (clock != Long.MIN_VALUE
+                && clocks.onValidRecord(shardStateIndex, clock, System.currentTimeMillis())
+                && clocks.holdsWatermark(shardStateIndex)) {
+            emitWatermark(true);
+        }
+    }
+
+    /** The shard's own watermark is more than the allowed drift ahead of the job's (under the lock). */
+    private boolean runsAhead(int shardStateIndex) {
+        if (maxDriftMillis <= 0) {
+            return false;
+        }
+        long job = coordinator == null ? local : global;
+        if (job == EventTimeClock.NONE || job == ShardClocks.ALL_IDLE) {
+            return false;
+        }
+        long shard = clocks.shardWatermark(shardStateIndex);
+        return shard != EventTimeClock.NONE && shard - job > maxDriftMillis;
     }
 
     @Override
@@ -142,29 +254,76 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         }
     }
 
-    /** The newest valid event time per shard key, for the checkpoint. */
-    Map<String, Long> eventTimeSnapshot() {
+    /** The clock of each shard still being read, per shard key, for the checkpoint. */
+    Map<String, Long> clockSnapshot() {
         synchronized (lock) {
             return clocks.snapshot();
+        }
+    }
+
+    /** Exchanges with the other subtasks every sync interval until the fetcher stops. */
+    private void synchronizeUntilStopped() {
+        long failures = 0;
+        while (!stopped) {
+            ShardCoordination.Update update;
+            synchronized (lock) {
+                update = new ShardCoordination.Update(subtask, clocks.watermark(System.currentTimeMillis()),
+                        clocks.registered(), clocks.awaitingChildren());
+            }
+            try {
+                ShardCoordination.Result result = coordinator.exchange(update);
+                synchronized (lock) {
+                    clocks.release(result.released);
+                    global = result.globalWatermark;
+                    ready = true;
+                    emitWatermark(false);
+                }
+                failures = 0;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (stopped) {
+                    return;
+                }
+                if (failures++ % 60 == 0) { // a JobManager that does not answer: say so, now and then
+                    LOG.warn("subtask {}: no answer from the other source subtasks (attempt {}); event time waits",
+                            subtask, failures, e);
+                }
+            }
+            try {
+                Thread.sleep(syncIntervalMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
     /**
      * Emits the subtask's watermark when it moved: always on the periodic timer, and from the
      * record path ({@code eager}) once it moved by more than the watermark interval, as Flink
-     * SQL's own assigner does. Marks the subtask idle when every shard is.
+     * SQL's own assigner does. Marks the subtask idle when no shard counts. With other subtasks,
+     * never above the global watermark they last agreed on.
      */
     private void emitWatermark(boolean eager) {
         if (stopped) {
             return; // stopping: above all, do not mark the source idle again (see prepareForStop)
         }
-        long watermark = clocks.watermark(System.currentTimeMillis());
-        if (watermark == ShardClocks.ALL_IDLE) {
+        local = clocks.watermark(System.currentTimeMillis());
+        if (local == ShardClocks.ALL_IDLE) {
             if (!idle) {
                 sourceContext.markAsTemporarilyIdle();
                 idle = true;
             }
             return;
+        }
+        long watermark = local;
+        if (coordinator != null) {
+            if (!ready || global == EventTimeClock.NONE) {
+                return; // the others hold everything back, or have not answered yet
+            }
+            if (global != ShardClocks.ALL_IDLE) {
+                watermark = Math.min(watermark, global);
+            }
         }
         if (watermark == EventTimeClock.NONE || watermark <= emitted) {
             return;
@@ -177,18 +336,39 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         idle = false;
     }
 
+    private void onTimer() {
+        synchronized (lock) {
+            if (coordinator == null) {
+                // at parallelism 1 this subtask reads every shard: a parent's children are read once registered here
+                clocks.release(released(clocks.awaitingChildren(), clocks.registered()));
+            }
+            emitWatermark(false);
+        }
+    }
+
+    private static List<String> released(List<ShardLineage> awaiting, List<ShardLineage> registered) {
+        if (awaiting.isEmpty()) {
+            return Collections.emptyList();
+        }
+        List<String> released = new java.util.ArrayList<>();
+        for (ShardLineage shard : awaiting) {
+            if (shard.coveredBy(registered)) {
+                released.add(shard.shardId);
+            }
+        }
+        return released;
+    }
+
     private void scheduleWatermarkTimer() {
         timers.registerTimer(timers.getCurrentProcessingTime() + intervalMillis, timestamp -> {
-            synchronized (lock) {
-                emitWatermark(false);
-            }
+            onTimer();
             if (!stopped) {
                 scheduleWatermarkTimer();
             }
         });
     }
 
-    /** The shard consumer's metrics, also telling the clocks how far behind the shard is read. */
+    /** The shard consumer's metrics, also telling the clocks how far behind the shard is read and when it ended. */
     private final class ShardProgress extends ShardConsumerMetricsReporter {
         private final int index;
 
@@ -205,11 +385,15 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
             }
         }
 
+        /** Called when the shard's reading thread ends: read to the end, or stopped. */
         @Override
         public void unregister() {
             super.unregister();
             synchronized (lock) {
-                clocks.onShardEnded(index);
+                SequenceNumber last = getSubscribedShardsState().get(index).getLastProcessedSequenceNum();
+                if (SentinelSequenceNumber.SENTINEL_SHARD_ENDING_SEQUENCE_NUM.get().equals(last)) {
+                    clocks.onShardEnded(index);
+                }
             }
         }
     }
