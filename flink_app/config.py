@@ -17,20 +17,26 @@ LOCAL_PROPERTIES = Path(__file__).with_name("application_properties.json")
 
 SOURCE_TYPES = ("kinesis", "file")
 INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST")
+# What a file replay holds: records as clients sent them, or a raw zone staged with each record's
+# arrival, shard and sequence number (streamwatch/replay_input.py).
+REPLAY_FORMATS = ("jsonl", "raw-zone")
+MAX_PARALLELISM_LIMIT = 32_768  # Flink's upper bound for pipeline.max-parallelism
 
 _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "input.path"),
+    "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "input.path", "replay.format"),
     "lake": ("root",),
     "processing": (
         "watermark.out-of-orderness.ms",
         "max-future-skew.ms",
-        "dedup.state-ttl.ms",
+        "dedup.grace.ms",
         "source.idle-timeout.ms",
+        "source.alignment.max-drift.ms",
+        "source.sync.interval.ms",
         "session.gap.minutes",
         "watch.cap.ms",
         "checkpoint.interval.ms",
-        "file.rollover.ms",
         "parallelism",
+        "max-parallelism",
     ),
     "metrics": ("cloudwatch.enabled", "cloudwatch.namespace", "cloudwatch.application", "cloudwatch.region",
                 "cloudwatch.endpoint"),
@@ -49,6 +55,7 @@ class SourceConfig:
     aws_endpoint: str | None = None
     initial_position: str = "TRIM_HORIZON"
     input_path: str | None = None
+    replay_format: str = "jsonl"
 
     @property
     def stream_name(self) -> str:
@@ -74,13 +81,19 @@ class JobConfig:
     lake_root: str
     watermark_out_of_orderness_ms: int = 5000
     max_future_skew_ms: int = 900_000
-    dedup_state_ttl_ms: int = 3_600_000
+    # an event_id is remembered until the watermark has passed its event time by this much
+    dedup_grace_ms: int = 60_000
     source_idle_timeout_ms: int = 30_000
+    # a shard whose own watermark is this far ahead of the job's waits (0: never)
+    alignment_max_drift_ms: int = 60_000
+    # how often the source subtasks exchange their event time through the JobManager
+    shard_sync_interval_ms: int = 1_000
     session_gap_minutes: int = 30
     watch_cap_ms: int = 120_000
     checkpoint_interval_ms: int = 10_000
-    file_rollover_ms: int = 60_000  # raw/, dlq/, late/ roll a file this often; visible at the next checkpoint
     parallelism: int | None = None
+    # the most subtasks a restore of the job's state may ever use (fixed when the state is first written)
+    max_parallelism: int = 1_024
     metrics: MetricsConfig = MetricsConfig()
 
     def with_overrides(self, **changes: Any) -> "JobConfig":
@@ -144,6 +157,7 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         aws_endpoint=source_map.get("aws.endpoint") or None,
         initial_position=source_map.get("initial.position", "TRIM_HORIZON"),
         input_path=source_map.get("input.path"),
+        replay_format=source_map.get("replay.format", "jsonl"),
     )
     defaults = JobConfig(source=source, lake_root="")
     config = JobConfig(
@@ -151,13 +165,17 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         lake_root=_required(lake_map, "lake", "root", origin),
         watermark_out_of_orderness_ms=_integer(processing, "watermark.out-of-orderness.ms", defaults.watermark_out_of_orderness_ms, origin),
         max_future_skew_ms=_integer(processing, "max-future-skew.ms", defaults.max_future_skew_ms, origin),
-        dedup_state_ttl_ms=_integer(processing, "dedup.state-ttl.ms", defaults.dedup_state_ttl_ms, origin),
+        dedup_grace_ms=_integer(processing, "dedup.grace.ms", defaults.dedup_grace_ms, origin),
         source_idle_timeout_ms=_integer(processing, "source.idle-timeout.ms", defaults.source_idle_timeout_ms, origin),
+        alignment_max_drift_ms=_integer(processing, "source.alignment.max-drift.ms",
+                                        defaults.alignment_max_drift_ms, origin),
+        shard_sync_interval_ms=_integer(processing, "source.sync.interval.ms", defaults.shard_sync_interval_ms,
+                                         origin),
         session_gap_minutes=_integer(processing, "session.gap.minutes", defaults.session_gap_minutes, origin),
         watch_cap_ms=_integer(processing, "watch.cap.ms", defaults.watch_cap_ms, origin),
         checkpoint_interval_ms=_integer(processing, "checkpoint.interval.ms", defaults.checkpoint_interval_ms, origin),
-        file_rollover_ms=_integer(processing, "file.rollover.ms", defaults.file_rollover_ms, origin),
         parallelism=_integer(processing, "parallelism", None, origin),
+        max_parallelism=_integer(processing, "max-parallelism", defaults.max_parallelism, origin),
         metrics=metrics,
     )
     _validate(config, origin)
@@ -218,17 +236,22 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
             raise ConfigError(f"{origin}: key 'initial.position' in property group 'source' must be one of {', '.join(INITIAL_POSITIONS)}")
     if source.type == "file" and not source.input_path:
         raise ConfigError(f"{origin}: key 'input.path' in property group 'source' is required when type is 'file'")
+    if source.replay_format not in REPLAY_FORMATS:
+        raise ConfigError(f"{origin}: key 'replay.format' in property group 'source' must be one of "
+                          f"{', '.join(REPLAY_FORMATS)}, got {source.replay_format!r}")
     if not config.lake_root:
         raise ConfigError(f"{origin}: missing key 'root' in property group 'lake'")
     positive = {
         "watermark.out-of-orderness.ms": (config.watermark_out_of_orderness_ms, 0),
         "max-future-skew.ms": (config.max_future_skew_ms, 0),
-        "dedup.state-ttl.ms": (config.dedup_state_ttl_ms, 1),
+        "dedup.grace.ms": (config.dedup_grace_ms, 0),
         "source.idle-timeout.ms": (config.source_idle_timeout_ms, 0),
+        "source.alignment.max-drift.ms": (config.alignment_max_drift_ms, 0),
+        "source.sync.interval.ms": (config.shard_sync_interval_ms, 50),
         "session.gap.minutes": (config.session_gap_minutes, 1),
         "watch.cap.ms": (config.watch_cap_ms, 0),
         "checkpoint.interval.ms": (config.checkpoint_interval_ms, 100),
-        "file.rollover.ms": (config.file_rollover_ms, 100),
+        "max-parallelism": (config.max_parallelism, 1),
     }
     for key, (value, minimum) in positive.items():
         if value < minimum:
@@ -242,3 +265,9 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
                 raise ConfigError(f"{origin}: key '{key}' in property group 'metrics' must not be empty")
     if config.parallelism is not None and config.parallelism < 1:
         raise ConfigError(f"{origin}: key 'parallelism' in property group 'processing' must be >= 1")
+    if config.max_parallelism > MAX_PARALLELISM_LIMIT:
+        raise ConfigError(f"{origin}: key 'max-parallelism' in property group 'processing' must be <= "
+                          f"{MAX_PARALLELISM_LIMIT}, got {config.max_parallelism}")
+    if config.parallelism is not None and config.parallelism > config.max_parallelism:
+        raise ConfigError(f"{origin}: key 'parallelism' in property group 'processing' ({config.parallelism}) must "
+                          f"not exceed 'max-parallelism' ({config.max_parallelism})")

@@ -3,8 +3,10 @@
 ``plan`` is pure (config -> source options, ordered DDL and INSERT statements) so it can be
 inspected and tested without a JVM; ``create_environment`` and ``execute`` are the only parts that
 touch Flink. The source is the jar's ``io.streamwatch.flink.EventSource``: it reads Kinesis (or a
-JSONL replay), validates each record once, and gives event-time watermarks that only valid events
-move, per shard; everything after it is the SQL of ``flink_app/sql``.
+replay), validates each record once, and gives event-time watermarks that only valid events move,
+per shard. The jar's ``ViewingSessions`` then does per viewing key what needs ordered state
+(redeliveries, the late split, watched time, sessions); everything else is the SQL of
+``flink_app/sql``.
 """
 
 from __future__ import annotations
@@ -22,16 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover - imported lazily so the CLI starts withou
 
 SOURCE_VIEW = "events_source"
 SOURCE_CLASS = "io.streamwatch.flink.EventSource"
-TTL_BOUNDARY_CLASS = "io.streamwatch.flink.plan.StateTtlBoundary"
-WATCHED_TIME_CLASS = "io.streamwatch.flink.metrics.WatchedTime"
+VIEWING_SESSIONS_CLASS = "io.streamwatch.flink.sessions.ViewingSessions"
 
-# Views in dependency order; each file creates the view of the same name (watched_events comes from
-# the jar: WatchedTimeStep).
+# Views in dependency order; each file creates the view of the same name (watched_events,
+# late_events and closed_sessions come from the jar: ViewingSessionsStep, after valid_events).
 VIEWS = (
-    "first_arrivals",
-    "ontime_events",
-    "late_events",
-    "playback_events",
+    "valid_events",
     "title_windows",
     "title_window_times",
     "play_start_windows",
@@ -57,43 +55,35 @@ VARIANTS = ("full", "parse-scan", "json-scan")
 
 
 @dataclasses.dataclass(frozen=True)
-class StateTtlBoundary:
-    """``view`` is translated with its own state TTL and read by later SQL as ``as_view``, whose
-    operators get ``rest_ttl_ms`` (see StateTtlBoundary.java: Flink SQL has one TTL per plan)."""
+class ViewingSessionsStep:
+    """The jar's keyed ViewingSessions over ``view`` (valid events), registering three views: the
+    on-time playback events of a title with their watched_ms (``watched_view``), the late events
+    (``late_view``) and the closed sessions (``sessions_view``)."""
 
     view: str
-    as_view: str
-    ttl_ms: int
-    rest_ttl_ms: int
-
-
-@dataclasses.dataclass(frozen=True)
-class WatchedTimeStep:
-    """``as_view`` is ``view``'s events with their watched_ms, computed by the jar's keyed
-    WatchedTime (a millisecond's events of a key in arrival order, at any parallelism)."""
-
-    view: str
-    as_view: str
+    watched_view: str
+    late_view: str
+    sessions_view: str
     gap_ms: int
     cap_ms: int
+    dedup_grace_ms: int
 
 
 @dataclasses.dataclass(frozen=True)
 class JobPlan:
     """Everything the job executes, in order: the source (None for the json-scan baseline), then
-    DDL (with the steps from the jar between views), then the INSERTs of one statement set."""
+    DDL (with the step from the jar between views), then the INSERTs of one statement set."""
 
     source_options: dict[str, str] | None
-    ddl: tuple[str | StateTtlBoundary | WatchedTimeStep, ...]
+    ddl: tuple[str | ViewingSessionsStep, ...]
     inserts: tuple[str, ...]
 
 
-def dedup_boundary(config: JobConfig) -> StateTtlBoundary:
-    """Dedup remembers event_ids for dedup.state-ttl.ms; everything after it needs no state older
-    than the session gap plus the out-of-orderness (DESIGN §4: watched_ms only inside the gap)."""
-    return StateTtlBoundary(
-        view="first_arrivals", as_view="unique_events", ttl_ms=config.dedup_state_ttl_ms,
-        rest_ttl_ms=config.session_gap_minutes * 60_000 + config.watermark_out_of_orderness_ms,
+def viewing_sessions(config: JobConfig) -> ViewingSessionsStep:
+    return ViewingSessionsStep(
+        view="valid_events", watched_view="watched_events", late_view="late_events",
+        sessions_view="closed_sessions", gap_ms=config.session_gap_minutes * 60_000,
+        cap_ms=config.watch_cap_ms, dedup_grace_ms=config.dedup_grace_ms,
     )
 
 
@@ -126,8 +116,11 @@ def source_options(config: JobConfig) -> dict[str, str]:
     }
     if source.type == "file":
         options["input.path"] = flink_uri(source.input_path)
+        options["replay.format"] = source.replay_format
         return options
     options["stream.name"] = source.stream_name
+    options["source.alignment.max-drift.ms"] = str(config.alignment_max_drift_ms)
+    options["source.sync.interval.ms"] = str(config.shard_sync_interval_ms)
     consumer = {
         "aws.region": source.aws_region,
         "flink.stream.initpos": source.initial_position,
@@ -151,17 +144,10 @@ def source_options(config: JobConfig) -> dict[str, str]:
     return options
 
 
-def file_sink_options(config: JobConfig) -> dict[str, str]:
-    """Rolling and commit options shared by every file sink. Parquet files roll at every
-    checkpoint; JSON-line files (raw/, dlq/, late/) every file.rollover.ms, and become visible at
-    the next checkpoint after: fewer, larger files against a later view of the newest records."""
-    rollover = config.file_rollover_ms
-    return {
-        "sink.rolling-policy.rollover-interval": f"{rollover} ms",
-        "sink.rolling-policy.inactivity-interval": f"{rollover} ms",
-        "sink.rolling-policy.check-interval": f"{min(rollover, 10_000)} ms",
-        "sink.partition-commit.policy.kind": "success-file",
-    }
+def file_sink_options() -> dict[str, str]:
+    """Options shared by every file sink. All zones are Parquet, which Flink rolls and commits at
+    every checkpoint; a partition gets its _SUCCESS marker when a checkpoint commits into it."""
+    return {"sink.partition-commit.policy.kind": "success-file"}
 
 
 def plan(config: JobConfig, variant: str = "full") -> JobPlan:
@@ -177,17 +163,13 @@ def plan(config: JobConfig, variant: str = "full") -> JobPlan:
     if variant != "full":
         raise ValueError(f"unknown job variant {variant!r}; expected one of {', '.join(VARIANTS)}")
     view_parameters = {"watch_cap_ms": config.watch_cap_ms, "session_gap_minutes": config.session_gap_minutes}
-    sink_options = file_sink_options(config)
-    boundary = dedup_boundary(config)
-    watched = WatchedTimeStep(view="ontime_events", as_view="watched_events",
-                              gap_ms=config.session_gap_minutes * 60_000, cap_ms=config.watch_cap_ms)
-    ddl: list[str | StateTtlBoundary | WatchedTimeStep] = []
+    sink_options = file_sink_options()
+    step = viewing_sessions(config)
+    ddl: list[str | ViewingSessionsStep] = []
     for view in VIEWS:
         ddl.append(render(view, **view_parameters))
-        if view == boundary.view:
-            ddl.append(boundary)
-        if view == "late_events":  # after every view that reads unique_events: watched_events is next
-            ddl.append(watched)
+        if view == step.view:
+            ddl.append(step)
     ddl.extend(
         render(sink, path=zone_uri(config.lake_root, zone), file_options=sink_options)
         for sink, zone in SINKS.items()
@@ -221,14 +203,15 @@ def flink_settings(config: JobConfig) -> dict[str, str]:
         "table.local-time-zone": "UTC",
         "execution.checkpointing.interval": f"{config.checkpoint_interval_ms} ms",
         "execution.checkpointing.mode": "EXACTLY_ONCE",
-        "table.exec.state.ttl": f"{config.dedup_state_ttl_ms} ms",
+        # Fixed for the life of the job's state: a restore may raise the parallelism up to it.
+        "pipeline.max-parallelism": str(config.max_parallelism),
         "table.exec.sink.upsert-materialize": "NONE",
         # SQL operators never hold on to an input row they did not copy: chained operators can
         # pass rows on without copying each one (measured: about 2x on the full job, make bench).
         "pipeline.object-reuse": "true",
         # Every INSERT reads the same views; without this the planner optimises each INSERT's tree
-        # on its own and repeats the shared steps (dedup, watched time) in each of them. With it, a
-        # view used by several INSERTs is one shared block of the plan, computed once.
+        # on its own and repeats the shared steps (the source, the title windows) in each of them.
+        # With it, a view used by several INSERTs is one shared block of the plan, computed once.
         "table.optimizer.reuse-optimize-block-with-digest-enabled": "true",
     }
     if config.parallelism is not None:
@@ -273,19 +256,11 @@ def _java_class(name: str):
     return java_class
 
 
-def register_ttl_boundary(environment: JobEnvironment, boundary: StateTtlBoundary) -> None:
-    """Translate ``boundary.view`` under its TTL now (see StateTtlBoundary.java)."""
-    duration = _java_class("java.time.Duration")
-    _java_class(TTL_BOUNDARY_CLASS).register(
-        environment.table_env._j_tenv, boundary.view, boundary.as_view, "event_time",
-        duration.ofMillis(boundary.ttl_ms), duration.ofMillis(boundary.rest_ttl_ms),
-    )
-
-
-def register_watched_time(environment: JobEnvironment, step: WatchedTimeStep) -> None:
-    """Register ``step.as_view`` from the jar's WatchedTime over ``step.view``."""
-    _java_class(WATCHED_TIME_CLASS).register(
-        environment.table_env._j_tenv, step.view, step.as_view, step.gap_ms, step.cap_ms,
+def register_viewing_sessions(environment: JobEnvironment, step: ViewingSessionsStep) -> None:
+    """Register the views of the jar's ViewingSessions over ``step.view``."""
+    _java_class(VIEWING_SESSIONS_CLASS).register(
+        environment.table_env._j_tenv, step.view, step.watched_view, step.late_view, step.sessions_view,
+        step.gap_ms, step.cap_ms, step.dedup_grace_ms,
     )
 
 
@@ -295,10 +270,8 @@ def execute(environment: JobEnvironment, job_plan: JobPlan) -> "TableResult":
         register_source(environment, job_plan.source_options)
     table_env = environment.table_env
     for statement in job_plan.ddl:
-        if isinstance(statement, StateTtlBoundary):
-            register_ttl_boundary(environment, statement)
-        elif isinstance(statement, WatchedTimeStep):
-            register_watched_time(environment, statement)
+        if isinstance(statement, ViewingSessionsStep):
+            register_viewing_sessions(environment, statement)
         else:
             table_env.execute_sql(statement)
     statement_set = table_env.create_statement_set()

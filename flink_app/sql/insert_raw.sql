@@ -1,9 +1,11 @@
--- raw/: every valid record as received (redeliveries and late events included), one JSON line
--- each (the source already turned the line breaks of a multi-line record into spaces),
--- partitioned by event time. Source: events_source.
+-- raw/: every valid record exactly as received (redeliveries and late events included), with its
+-- arrival, shard and sequence number, partitioned by event time. Source: events_source.
 insert into raw_sink
 select
     `record`,
+    arrival,
+    shard_id,
+    sequence_number,
     date_format(event_time, 'yyyy-MM-dd') as dt,
     date_format(event_time, 'HH') as hr
 from events_source

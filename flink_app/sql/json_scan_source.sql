@@ -13,7 +13,8 @@ create temporary table json_scan_source (
     position_ms bigint,
     search_query string,
     app_version string,
-    schema_version int
+    schema_version int,
+    sent_at string
 ) with (
     'connector' = 'filesystem',
     'path' = {{ path | literal }},

@@ -1,4 +1,5 @@
--- late/ zone (DESIGN §5): JSON lines of the event's fields plus received_at, partitions dt/hr of event time.
+-- late/ zone (DESIGN §5): Parquet (zstd), one row per late event: its contract fields and when it
+-- arrived (received_at); partitions dt/hr of event time.
 create temporary table late_sink (
     event_id string,
     event_type string,
@@ -11,14 +12,16 @@ create temporary table late_sink (
     position_ms bigint,
     search_query string,
     app_version string,
+    sent_at string,
     schema_version int,
-    received_at string,
+    received_at timestamp(3),
     dt string,
     hr string
 ) partitioned by (dt, hr) with (
     'connector' = 'filesystem',
     'path' = {{ path | literal }},
-    'format' = 'json',
-    'json.encode.ignore-null-fields' = 'true',
+    'format' = 'parquet',
+    'parquet.utc-timezone' = 'true',
+    'parquet.compression' = 'ZSTD',
 {{ file_options | options }}
 )

@@ -2,7 +2,7 @@
 -- the full job against (the job's own source, or Flink's json format, and nothing downstream).
 create temporary table scan_sink (
     `record` string,
-    received_at timestamp(3),
+    arrival timestamp(3),
     event_time timestamp(3),
     reject_reason string,
     event_id string,
@@ -16,7 +16,10 @@ create temporary table scan_sink (
     position_ms bigint,
     search_query string,
     app_version string,
-    schema_version int
+    schema_version int,
+    sent_at string,
+    shard_id string,
+    sequence_number string
 ) with (
     'connector' = 'blackhole'
 )

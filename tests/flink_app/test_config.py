@@ -43,6 +43,13 @@ def test_config_is_frozen():
         ({"processing": {"session.gap.minutes": "0"}}, "key 'session.gap.minutes' in property group 'processing' must be >= 1, got 0"),
         ({"processing": {"checkpoint.interval.ms": "10"}}, "key 'checkpoint.interval.ms' in property group 'processing' must be >= 100"),
         ({"processing": {"parallelism": "0"}}, "key 'parallelism' in property group 'processing' must be >= 1"),
+        ({"processing": {"parallelism": "8", "max-parallelism": "4"}},
+         "key 'parallelism' in property group 'processing' (8) must not exceed 'max-parallelism' (4)"),
+        ({"processing": {"max-parallelism": "65536"}}, "key 'max-parallelism' in property group 'processing' must be <= 32768"),
+        ({"processing": {"dedup.grace.ms": "-1"}}, "key 'dedup.grace.ms' in property group 'processing' must be >= 0"),
+        ({"processing": {"source.alignment.max-drift.ms": "-5"}}, "key 'source.alignment.max-drift.ms' in property group 'processing' must be >= 0"),
+        ({"processing": {"dedup.state-ttl.ms": "3600000"}}, "unknown key 'dedup.state-ttl.ms' in property group 'processing'"),
+        ({"source": {"replay.format": "csv"}}, "key 'replay.format' in property group 'source' must be one of jsonl, raw-zone"),
     ],
 )
 def test_wrong_values_name_the_key(overrides, message):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flink_app.config import LOCAL_PROPERTIES, load_config
-from flink_app.job import INSERTS, SINKS, VIEWS, StateTtlBoundary, WatchedTimeStep, plan, source_options
+from flink_app.job import INSERTS, SINKS, VIEWS, ViewingSessionsStep, flink_settings, plan, source_options
 from flink_app.sql_templates import SQL_DIR, render, sql_literal, statement_names
 
 BENCH_ONLY = {"scan_sink", "insert_scan", "json_scan_source", "insert_json_scan"}
@@ -36,34 +36,42 @@ def test_source_gets_the_event_time_rules():
 
 
 def test_kinesis_source_reads_the_stream_named_in_the_arn():
-    config = load_config(LOCAL_PROPERTIES).with_overrides(source_aws_endpoint="http://127.0.0.1:1")
+    config = load_config(LOCAL_PROPERTIES).with_overrides(source_aws_endpoint="http://127.0.0.1:1",
+                                                           alignment_max_drift_ms=120_000, shard_sync_interval_ms=500)
     options = source_options(config)
     assert options["stream.name"] == "streamwatch-events" and options["kinesis.aws.endpoint"] == "http://127.0.0.1:1"
+    assert options["source.alignment.max-drift.ms"] == "120000" and options["source.sync.interval.ms"] == "500"
     assert options["kinesis.flink.stream.initpos"] == "TRIM_HORIZON"
     assert "kinesis.aws.endpoint" not in source_options(load_config(LOCAL_PROPERTIES))
     assert "kinesis.aws.credentials.provider" not in source_options(load_config(LOCAL_PROPERTIES))
 
 
-def test_dedup_keeps_its_ttl_and_the_rest_only_the_gap_plus_out_of_orderness():
-    config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watermark_out_of_orderness_ms=3000,
-                                                           dedup_state_ttl_ms=7_200_000)
-    ddl = plan(config).ddl
-    boundaries = [s for s in ddl if isinstance(s, StateTtlBoundary)]
-    assert boundaries == [StateTtlBoundary("first_arrivals", "unique_events", 7_200_000, 20 * 60_000 + 3000)]
-    position = ddl.index(boundaries[0])
-    assert "create temporary view first_arrivals" in ddl[position - 1]
-    assert all("unique_events" not in s for s in ddl[:position] if isinstance(s, str) and "create temporary view" in s
-               and "first_arrivals" not in s)
+def test_a_file_replay_says_what_its_lines_hold(tmp_path):
+    config = load_config(LOCAL_PROPERTIES).with_overrides(source_type="file", source_input_path=str(tmp_path / "in"),
+                                                           source_replay_format="raw-zone")
+    assert source_options(config)["replay.format"] == "raw-zone"
+    assert "source.alignment.max-drift.ms" not in source_options(config)
 
 
-def test_watched_ms_gets_the_gap_and_the_cap_after_every_reader_of_unique_events():
-    config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watch_cap_ms=90_000)
+def test_the_viewing_step_gets_the_gap_the_cap_and_the_grace_right_after_the_valid_events():
+    config = load_config(LOCAL_PROPERTIES).with_overrides(session_gap_minutes=20, watch_cap_ms=90_000,
+                                                           dedup_grace_ms=30_000)
     ddl = plan(config).ddl
-    steps = [s for s in ddl if isinstance(s, WatchedTimeStep)]
-    assert steps == [WatchedTimeStep("ontime_events", "watched_events", 20 * 60_000, 90_000)]
+    steps = [s for s in ddl if isinstance(s, ViewingSessionsStep)]
+    assert steps == [ViewingSessionsStep("valid_events", "watched_events", "late_events", "closed_sessions",
+                                         20 * 60_000, 90_000, 30_000)]
     position = ddl.index(steps[0])
-    assert all("watched_events" not in s for s in ddl[:position] if isinstance(s, str))
-    assert any("from watched_events" in s for s in ddl[position:] if isinstance(s, str))
+    assert "create temporary view valid_events" in ddl[position - 1]
+    produced = ("watched_events", "late_events", "closed_sessions")
+    assert all(view not in s for s in ddl[:position] if isinstance(s, str) for view in produced)
+    inserts = plan(config).inserts
+    for view in produced:
+        assert any(view in s for s in list(ddl[position:]) + list(inserts) if isinstance(s, str)), view
+
+
+def test_the_max_parallelism_is_set_so_a_restore_can_scale_out():
+    config = load_config(LOCAL_PROPERTIES).with_overrides(max_parallelism=2048)
+    assert flink_settings(config)["pipeline.max-parallelism"] == "2048"
 
 
 def test_sql_literal_escapes_quotes():
@@ -73,7 +81,7 @@ def test_sql_literal_escapes_quotes():
 def test_sql_files_have_a_header_comment():
     for path in SQL_DIR.glob("*.sql"):
         assert path.read_text().startswith("-- "), path.name
-    assert render("playback_events").startswith("-- ")
+    assert render("valid_events").startswith("-- ")
 
 
 def test_bench_variants(tmp_path):

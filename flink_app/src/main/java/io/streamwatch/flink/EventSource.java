@@ -16,6 +16,7 @@ import org.apache.flink.table.data.RowData;
 import io.streamwatch.flink.event.EventRows;
 import io.streamwatch.flink.kinesis.EventDeserializer;
 import io.streamwatch.flink.kinesis.ShardAwareKinesisConsumer;
+import io.streamwatch.flink.replay.ReplayFormat;
 import io.streamwatch.flink.replay.ReplayLines;
 import io.streamwatch.flink.time.ValidEventWatermarks;
 
@@ -28,10 +29,13 @@ import io.streamwatch.flink.time.ValidEventWatermarks;
  * <pre>
  * source.type                     kinesis | file
  * stream.name                     kinesis: the stream to read
- * input.path                      file: the JSONL file to replay
+ * input.path                      file: the file to replay
+ * replay.format                   file: jsonl (records as sent) or raw-zone (a staged raw zone)
  * watermark.out-of-orderness.ms   allowed out-of-orderness
  * source.idle-timeout.ms          kinesis: a caught-up shard without events for this long is idle
- * max-future-skew.ms              how far event_ts may be ahead of arrival
+ * source.alignment.max-drift.ms   kinesis: a shard this far ahead of the job's event time waits (0: never)
+ * source.sync.interval.ms         kinesis: how often the source subtasks exchange their event time
+ * max-future-skew.ms              how far event time may be ahead of arrival
  * kinesis.*                       the consumer's properties (aws.region, flink.stream.initpos, …)
  * </pre>
  */
@@ -52,7 +56,8 @@ public final class EventSource {
         if (type.equals("kinesis")) {
             events = kinesis(env, options, outOfOrderness, maxFutureSkew);
         } else if (type.equals("file")) {
-            events = replay(env, required(options, "input.path"), outOfOrderness, maxFutureSkew);
+            events = replay(env, required(options, "input.path"), ReplayFormat.of(required(options, "replay.format")),
+                    outOfOrderness, maxFutureSkew);
         } else {
             throw new IllegalArgumentException("source.type must be kinesis or file, got " + type);
         }
@@ -70,12 +75,13 @@ public final class EventSource {
         });
         ShardAwareKinesisConsumer consumer = new ShardAwareKinesisConsumer(
                 stream, new EventDeserializer(maxFutureSkew), consumerProperties, outOfOrderness,
-                number(options, "source.idle-timeout.ms"));
+                number(options, "source.idle-timeout.ms"), number(options, "source.alignment.max-drift.ms"),
+                number(options, "source.sync.interval.ms"));
         return env.addSource(consumer, "Kinesis " + stream, EventRows.typeInfo()).uid(KINESIS_SOURCE_UID);
     }
 
     private static DataStream<RowData> replay(
-            StreamExecutionEnvironment env, String path, long outOfOrderness, long maxFutureSkew) {
+            StreamExecutionEnvironment env, String path, ReplayFormat format, long outOfOrderness, long maxFutureSkew) {
         FileSource<String> lines = FileSource
                 .forRecordStreamFormat(new TextLineInputFormat(StandardCharsets.UTF_8.name()), new Path(path))
                 .build();
@@ -87,7 +93,7 @@ public final class EventSource {
         return env.fromSource(lines, WatermarkStrategy.noWatermarks(), "Replay " + path)
                 .setParallelism(1)
                 .uid(REPLAY_SOURCE_UID)
-                .flatMap(new ReplayLines(maxFutureSkew), EventRows.typeInfo())
+                .flatMap(new ReplayLines(format, maxFutureSkew), EventRows.typeInfo())
                 .setParallelism(1)
                 .uid(REPLAY_SOURCE_UID + "-lines")
                 .name("Validate events")

@@ -44,4 +44,11 @@ public final class DataStreamViews {
                 .build();
         tableEnv.createTemporaryView(view, tableEnv.fromDataStream(rows, schema));
     }
+
+    /** Registers {@code rows} (of {@code rowType}) as {@code view}, without an event-time attribute. */
+    public static void registerPlain(
+            StreamTableEnvironment tableEnv, String view, DataStream<RowData> rows, DataType rowType) {
+        Schema schema = Schema.newBuilder().fromRowDataType(rowType).build();
+        tableEnv.createTemporaryView(view, tableEnv.fromDataStream(rows, schema));
+    }
 }
