@@ -52,6 +52,17 @@ def test_out_with_faults_reports_what_was_injected(tmp_path):
     ids = Counter(json.loads(line).get("event_id") for line in lines if _is_object(line))
     assert sum(n - 1 for n in ids.values() if n > 1) == injected["duplicates"]
     assert catalog.exists()
+    # every event is stamped as it is written; a malformed record goes out as it was made, unstamped
+    stamped = [json.loads(line)["sent_at"] for line in lines if _is_object(line) and "sent_at" in json.loads(line)]
+    assert len(stamped) == len(lines) - injected["malformed"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", ts) for ts in stamped)
+
+
+def _unstamped(line: str) -> str:
+    """The record without the ``sent_at`` its sink stamped on it, for comparing two sends."""
+    event = json.loads(line)
+    event.pop("sent_at")
+    return json.dumps(event, sort_keys=True)
 
 
 def _is_object(line):
@@ -180,10 +191,12 @@ def test_stream_delivers_n_records_to_local_kinesis(tmp_path, monkeypatch):
                 for record in response["Records"]:
                     event = json.loads(record["Data"])
                     assert record["PartitionKey"] == event["user_id"]
+                    assert "sent_at" in event  # stamped when sent: it differs from the file's
                     received.append(record["Data"].decode())
                 iterator = response["NextShardIterator"]
     assert len(received) == 1500
-    assert Counter(received) == Counter(expected_file.read_text(encoding="utf-8").splitlines())
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert Counter(map(_unstamped, received)) == Counter(map(_unstamped, expected))
     assert (tmp_path / "lake" / "reference" / "dim_title.jsonl").exists()
 
 
