@@ -21,7 +21,9 @@ knobs, all deterministic under a seed:
 malformed, and the events the job should count as valid, unique and on time = emitted − duplicates −
 late − malformed. An outage (``producer.outage``) removes play events before the faults are added;
 it counts them as ``outage_dropped``, and then records emitted = events simulated − outage_dropped +
-duplicates + late + malformed.
+duplicates + late + malformed. Devices with a skewed clock (``producer.clock_skew``) send valid
+records like any other; the ledger counts those records as ``skewed_fast`` and ``skewed_slow``
+apart from the faults, as they change none of the sums above.
 
 Example::
 
@@ -98,6 +100,14 @@ class FaultLedger:
     late: int = 0
     malformed: int = 0
     outage_dropped: int = 0  # simulated play events an outage kept from being emitted (producer.outage)
+    skewed_fast: int = 0  # emitted records of devices whose clock runs ahead (producer.clock_skew)
+    skewed_slow: int = 0  # and of devices whose clock runs behind
+
+    @property
+    def skewed(self) -> int:
+        """Records sent by devices with a skewed clock, whatever else they are (a redelivery or a late
+        event of such a device counts here as well as in ``duplicates`` or ``late``)."""
+        return self.skewed_fast + self.skewed_slow
 
     @property
     def clean(self) -> int:
