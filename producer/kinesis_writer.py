@@ -161,10 +161,16 @@ class _Entry:
     attempts: int = 0
     not_before: float = 0.0
     done: bool = False
+    stamped_ms: int | None = None  # true time of its latest attempt's sent_at
 
     def stamp(self, now_ms: int) -> None:
-        """Make the entry for an attempt at true time ``now_ms``: an event gets a fresh ``sent_at``."""
+        """Make the entry for an attempt at true time ``now_ms``: an event gets a fresh ``sent_at``,
+        at least 1 ms after its previous attempt's even if the retry came within the same
+        millisecond (or the wall clock stepped back), so each attempt is told apart."""
         if isinstance(self.record, OutgoingEvent):
+            if self.stamped_ms is not None and now_ms <= self.stamped_ms:
+                now_ms = self.stamped_ms + 1
+            self.stamped_ms = now_ms
             self.request = {"Data": self.record.render(now_ms).encode("utf-8"), "PartitionKey": self.key}
 
 

@@ -385,3 +385,12 @@ def test_jsonl_stamps_each_event_as_it_writes_it_and_leaves_malformed_records_al
     assert [{k: v for k, v in e.items() if k != "sent_at"} for e in events] == [
         {"event_id": "e0", "user_id": "u0"}, {"event_id": "e1", "user_id": "u1"}, {"event_id": "e0", "user_id": "u0"},
     ]
+
+
+def test_a_retry_within_the_same_millisecond_still_gets_a_later_sent_at():
+    clock = Clock()
+    fake = RefusingOnce(clock, refuse={"e1"}, latency_s=0.0)
+    writer = KinesisWriter(fake, "events", sleep=clock.sleep, clock=clock, wall_clock=lambda: WALL_START_MS,
+                           retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0))  # a frozen wall clock
+    assert writer.write([outgoing("e1", "u1")]).sent == 1
+    assert [event["sent_at"] for _, event in fake.attempts] == ["2026-03-01T00:00:00.000Z", "2026-03-01T00:00:00.001Z"]
