@@ -1,11 +1,12 @@
-"""Fault injection for tests and demos: turns contract events into serialized records, adding trouble.
+"""Fault injection for tests and demos: turns contract events into outgoing records, adding trouble.
 
 Every knob is off by default; then each event becomes exactly one record, in the same order. The
 knobs, all deterministic under a seed:
 
-* ``duplicates`` (fraction of events): the record is delivered again, verbatim, a little later — a
-  redelivery. The copy arrives less than ``out_of_order_ms + duplicate_delay_ms`` of event time
-  behind the newest record already emitted.
+* ``duplicates`` (fraction of events): the record is delivered again a little later — a
+  redelivery: the same event, which the sink stamps with its own ``sent_at`` as the new attempt it
+  is. The copy arrives less than ``out_of_order_ms + duplicate_delay_ms`` of event time behind the
+  newest record already emitted.
 * ``out_of_order_ms``: arrival order is shuffled locally. Each event gets an arrival delay in
   ``[0, out_of_order_ms)`` and records leave in arrival order, so no event is ever ``out_of_order_ms``
   or more behind the newest event already emitted — with a bound at or under the job's allowed
@@ -20,14 +21,20 @@ knobs, all deterministic under a seed:
 malformed, and the events the job should count as valid, unique and on time = emitted − duplicates −
 late − malformed. An outage (``producer.outage``) removes play events before the faults are added;
 it counts them as ``outage_dropped``, and then records emitted = events simulated − outage_dropped +
-duplicates + late + malformed.
+duplicates + late + malformed. Devices with a skewed clock (``producer.clock_skew``) send valid
+records like any other; the ledger counts those records as ``skewed_fast`` and ``skewed_slow``
+apart from the faults, as they change none of the sums above.
 
 Example::
 
     ledger = FaultLedger()
     records = inject_faults(events, FaultConfig(duplicates=0.01, malformed=0.005), ledger, seed=7)
-    for record in records:  # str, one JSON object (or a deliberately broken one), no newline
+    for record in records:  # an OutgoingEvent (rendered by the sink at send time), or a malformed str
         ...
+
+A valid event leaves as an ``OutgoingEvent`` (``producer.outgoing``), rendered to JSON with its
+``sent_at`` by the sink at each send attempt; a malformed record is a finished ``str`` that goes out
+as it is, without ``sent_at``.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from producer.outgoing import OutgoingEvent, Record
 from producer.simulator import PLAYBACK_EVENT_TYPES, format_ts
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -92,6 +100,14 @@ class FaultLedger:
     late: int = 0
     malformed: int = 0
     outage_dropped: int = 0  # simulated play events an outage kept from being emitted (producer.outage)
+    skewed_fast: int = 0  # emitted records of devices whose clock runs ahead (producer.clock_skew)
+    skewed_slow: int = 0  # and of devices whose clock runs behind
+
+    @property
+    def skewed(self) -> int:
+        """Records sent by devices with a skewed clock, whatever else they are (a redelivery or a late
+        event of such a device counts here as well as in ``duplicates`` or ``late``)."""
+        return self.skewed_fast + self.skewed_slow
 
     @property
     def clean(self) -> int:
@@ -99,8 +115,10 @@ class FaultLedger:
         return self.emitted - self.duplicates - self.late - self.malformed
 
 
-def inject_faults(events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, *, seed: int = 0) -> Iterator[str]:
-    """Serialize ``events`` (in event-time order) into records, injecting the configured faults.
+def inject_faults(
+    events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, *, seed: int = 0
+) -> Iterator[Record]:
+    """Turn ``events`` (in event-time order) into records, injecting the configured faults.
 
     ``ledger`` is updated as records are yielded, so it is complete once the iterator is exhausted.
     """
@@ -114,16 +132,18 @@ def event_ms(event_ts: str) -> int:
     return (datetime.fromisoformat(event_ts) - _EPOCH) // _MS
 
 
-def _plain(events: Iterable[dict], ledger: FaultLedger) -> Iterator[str]:
+def _plain(events: Iterable[dict], ledger: FaultLedger) -> Iterator[OutgoingEvent]:
     for event in events:
         ledger.emitted += 1
-        yield _encode(event)
+        yield OutgoingEvent(event)
 
 
-def _faulty(events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, rng: random.Random) -> Iterator[str]:
+def _faulty(
+    events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, rng: random.Random
+) -> Iterator[Record]:
     spread = config.out_of_order_ms
     # (arrival_ms, seq, event_ms, record, event or None for a redelivered copy)
-    pending: list[tuple[int, int, int, str, dict | None]] = []
+    pending: list[tuple[int, int, int, OutgoingEvent, dict | None]] = []
     seq = 0
     newest: int | None = None
     first: int | None = None
@@ -131,7 +151,7 @@ def _faulty(events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, rn
     def fresh_id() -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
-    def release(item: tuple[int, int, int, str, dict | None]) -> Iterator[str]:
+    def release(item: tuple[int, int, int, OutgoingEvent, dict | None]) -> Iterator[Record]:
         nonlocal newest, first, seq
         arrival, _, at, record, event = item
         newest = at if newest is None else max(newest, at)
@@ -150,7 +170,7 @@ def _faulty(events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, rn
                 late_event = dict(event, event_id=fresh_id(), event_ts=format_ts(newest - behind))
                 ledger.late += 1
                 ledger.emitted += 1
-                yield _encode(late_event)
+                yield OutgoingEvent(late_event)
         if config.malformed and rng.random() < config.malformed:
             ledger.malformed += 1
             ledger.emitted += 1
@@ -159,7 +179,7 @@ def _faulty(events: Iterable[dict], config: FaultConfig, ledger: FaultLedger, rn
     for event in events:
         at = event_ms(event["event_ts"])
         delay = rng.randrange(spread) if spread else 0
-        heapq.heappush(pending, (at + delay, seq, at, _encode(event), event))
+        heapq.heappush(pending, (at + delay, seq, at, OutgoingEvent(event), event))
         seq += 1
         # Events still to come arrive no earlier than `at`, so whatever arrives by then can go.
         while pending and pending[0][0] <= at:

@@ -1,9 +1,16 @@
-"""Sinks for serialized records: Kinesis PutRecords, or a JSON-lines file. Both return a ``WriteReport``.
+"""Sinks for records: Kinesis PutRecords, or a JSON-lines file. Both return a ``WriteReport``.
+
+A record is an ``OutgoingEvent`` (``producer.outgoing``) or a finished ``str``. A sink renders an
+``OutgoingEvent`` to JSON at each attempt to send it, stamped with ``sent_at`` — the device's clock
+at that moment (true time from ``wall_clock``, plus the device's offset) — so a record sent again
+after a refusal carries a later ``sent_at`` than its first attempt. A ``str`` goes out as it is.
 
 ``KinesisWriter`` packs records into PutRecords requests within the API limits — at most 500
-records and 5 MiB per request (partition keys included), at most 1 MiB per record; a record over the
-limit is reported as failed, never dropped in silence. The partition key is the record's ``user_id``
-(a stable hash of the record when it has none usable).
+records and 5 MiB per request (partition keys included), at most 1 MiB per record (``sent_at``
+included: it has a fixed width, so the size is the same at every attempt); a record over the limit
+is reported as failed, never dropped in silence. The partition key is the event's ``user_id``, read
+from the event dict (from the JSON of a ``str`` record; a stable hash when there is none usable).
+It stamps ``sent_at`` when it builds each request, after any pacing, just before sending it.
 
 Retries ride out a hot shard the way the KPL does: a record is kept until its time budget
 (``RetryPolicy.record_ttl_s``, 30 s by default, like the KPL's record TTL) runs out, not for a fixed
@@ -13,8 +20,9 @@ records of other keys keep flowing. Per-key order is kept: a key's next record i
 its previous one was accepted (or given up), so each request carries at most one record per key.
 An optional rate limit paces requests to about ``rate`` records per second.
 
-``JsonlWriter`` writes one record per line to a temporary file beside the target and renames it over
-the target only when every line is written, so a failure never leaves half a file.
+``JsonlWriter`` writes one record per line (stamping ``sent_at`` as it writes each line) to a
+temporary file beside the target and renames it over the target only when every line is written, so
+a failure never leaves half a file.
 
 Example::
 
@@ -38,6 +46,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from producer.atomic import atomic_text_file
+from producer.outgoing import OutgoingEvent, Record, wall_clock_ms
 
 MAX_RECORDS_PER_REQUEST = 500
 MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024  # data + partition keys of all records
@@ -82,7 +91,7 @@ class WriteReport:
 class Sink(Protocol):
     """Where records go: ``produce_events`` takes any object with this method."""
 
-    def write(self, records: Iterable[str]) -> WriteReport: ...
+    def write(self, records: Iterable[Record]) -> WriteReport: ...
 
 
 @dataclass(frozen=True)
@@ -106,17 +115,27 @@ class RetryPolicy:
         return rng.uniform(0.0, min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1)))
 
 
-def partition_key(record: str) -> str:
-    """The record's ``user_id`` when it is a usable key (1–256 chars), else a stable hash of the record."""
-    try:
-        value = json.loads(record)
-    except ValueError:
-        value = None
-    if isinstance(value, dict):
-        user_id = value.get("user_id")
-        if isinstance(user_id, str) and 1 <= len(user_id) <= MAX_PARTITION_KEY_CHARS:
-            return user_id
-    return hashlib.sha256(record.encode("utf-8")).hexdigest()
+def partition_key(record: Record) -> str:
+    """The record's ``user_id`` when it is a usable key (1–256 chars), else a stable hash of the record.
+
+    An ``OutgoingEvent``'s ``user_id`` comes from its event dict, and its hash from its JSON without
+    ``sent_at``, so every attempt of a record goes to the same shard. Only a ``str`` is parsed.
+    """
+    if isinstance(record, OutgoingEvent):
+        user_id = record.user_id
+        text = None
+    else:
+        text = record
+        try:
+            value = json.loads(record)
+        except ValueError:
+            value = None
+        user_id = value.get("user_id") if isinstance(value, dict) else None
+    if isinstance(user_id, str) and 1 <= len(user_id) <= MAX_PARTITION_KEY_CHARS:
+        return user_id
+    if text is None:
+        text = record.unstamped()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def make_client(region: str, endpoint: str | None = None) -> Any:
@@ -134,13 +153,25 @@ def make_client(region: str, endpoint: str | None = None) -> Any:
 
 @dataclass
 class _Entry:
-    request: dict  # the PutRecords entry
+    record: Record
+    request: dict  # the PutRecords entry of its latest attempt
     key: str
     size: int
     first_sent: float | None = None
     attempts: int = 0
     not_before: float = 0.0
     done: bool = False
+    stamped_ms: int | None = None  # true time of its latest attempt's sent_at
+
+    def stamp(self, now_ms: int) -> None:
+        """Make the entry for an attempt at true time ``now_ms``: an event gets a fresh ``sent_at``,
+        at least 1 ms after its previous attempt's even if the retry came within the same
+        millisecond (or the wall clock stepped back), so each attempt is told apart."""
+        if isinstance(self.record, OutgoingEvent):
+            if self.stamped_ms is not None and now_ms <= self.stamped_ms:
+                now_ms = self.stamped_ms + 1
+            self.stamped_ms = now_ms
+            self.request = {"Data": self.record.render(now_ms).encode("utf-8"), "PartitionKey": self.key}
 
 
 class KinesisWriter:
@@ -151,6 +182,8 @@ class KinesisWriter:
     when keys repeat closely): the input order still holds while nothing fails, but a refused record
     can then be overtaken by its key's next one accepted in the same call. Only for a stream that
     does not refuse records (the local demo's); ``streamwatch produce`` always keeps key order.
+    ``clock`` measures durations (backoff, budgets, pacing); ``wall_clock`` is true time in epoch
+    ms, from which each request's ``sent_at`` is stamped.
     """
 
     def __init__(
@@ -163,6 +196,7 @@ class KinesisWriter:
         rate: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], int] = wall_clock_ms,
         seed: int | None = None,
         max_pending: int = 10_000,
         key_order: bool = True,
@@ -177,6 +211,7 @@ class KinesisWriter:
         self._rate = rate
         self._sleep = sleep
         self._clock = clock
+        self._wall_clock = wall_clock
         self._rng = random.Random(seed)
         self._batch_limit = MAX_RECORDS_PER_REQUEST if rate is None else max(1, min(MAX_RECORDS_PER_REQUEST, int(rate)))
         if max_pending < 1:
@@ -184,7 +219,7 @@ class KinesisWriter:
         self._max_pending = max_pending
         self._key_order = key_order
 
-    def write(self, records: Iterable[str]) -> WriteReport:
+    def write(self, records: Iterable[Record]) -> WriteReport:
         started = self._clock()
         submitted = sent = retried = failed = 0
         errors: Counter[str] = Counter()
@@ -211,9 +246,11 @@ class KinesisWriter:
                 if wait > 0:
                     self._sleep(wait)
             now = self._clock()
+            stamp = self._wall_clock()
             for entry in batch:
                 if entry.first_sent is None:
                     entry.first_sent = now
+                entry.stamp(stamp)
             submitted += len(batch)
             again = {id(request) for request in self._put([entry.request for entry in batch], errors)}
             now = self._clock()
@@ -286,32 +323,48 @@ class KinesisWriter:
                 again.append(entry)
         return again
 
-    def _entries(self, records: Iterable[str], errors: Counter[str]) -> Iterator[_Entry | int]:
-        """Each record as a PutRecords entry; the int 1 stands for a record too large to send."""
+    def _entries(self, records: Iterable[Record], errors: Counter[str]) -> Iterator[_Entry | int]:
+        """Each record as a PutRecords entry; the int 1 stands for a record too large to send.
+
+        An event is measured rendered with a ``sent_at`` of now; each attempt renders it again (same
+        width, so the same size) when its request is built.
+        """
         for record in records:
-            data = record.encode("utf-8")
+            text = record if isinstance(record, str) else record.render(self._wall_clock())
+            data = text.encode("utf-8")
             key = partition_key(record)
             size = len(data) + len(key.encode("utf-8"))
             if size > MAX_BYTES_PER_RECORD:
                 errors[RECORD_TOO_LARGE] += 1
                 yield 1
                 continue
-            yield _Entry(request={"Data": data, "PartitionKey": key}, key=key, size=size)
+            yield _Entry(record=record, request={"Data": data, "PartitionKey": key}, key=key, size=size)
 
 
 class JsonlWriter:
-    """One record per line, written atomically (temporary file, then rename)."""
+    """One record per line, written atomically (temporary file, then rename); an event's ``sent_at``
+    is stamped from ``wall_clock`` (true time, epoch ms) as its line is written."""
 
-    def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], int] = wall_clock_ms,
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
+        self._wall_clock = wall_clock
 
-    def write(self, records: Iterable[str]) -> WriteReport:
+    def write(self, records: Iterable[Record]) -> WriteReport:
         started = self._clock()
         sent = failed = 0
+        wall_clock = self._wall_clock
         with atomic_text_file(self.path) as handle:
             write = handle.write
             for record in records:
+                if not isinstance(record, str):
+                    record = record.render(wall_clock())
                 if "\n" in record or "\r" in record:
                     failed += 1  # it would split into two lines
                     continue

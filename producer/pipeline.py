@@ -1,4 +1,5 @@
-"""The producer end to end: catalog → simulated events → faults → a sink. ``streamwatch produce`` wraps it.
+"""The producer end to end: catalog → simulated events → faults → device clocks → a sink.
+``streamwatch produce`` wraps it.
 
 Library use (the demo's entry point)::
 
@@ -15,7 +16,13 @@ Library use (the demo's entry point)::
         sink=sink, catalog=catalog,
     )
     # report: WriteReport(sent, retried, failed, seconds, records_per_second, errors)
-    # ledger: FaultLedger(emitted, duplicates, late, malformed, outage_dropped)
+    # ledger: FaultLedger(emitted, duplicates, late, malformed, outage_dropped, skewed_fast, skewed_slow)
+
+The sink stamps each record's ``sent_at`` as it sends it. With devices whose clocks are off
+(``producer.clock_skew``: 3 % of the devices 10 minutes fast, 3 % 4 minutes slow)::
+
+    skew = ClockSkew((SkewShare(0.03, 10), SkewShare(0.03, -4)))
+    report, ledger = produce_events(100_000, 7, start, FaultConfig(), sink, catalog=catalog, clock_skew=skew)
 
 With an outage of one country's play starts (``producer.outage``; its start defaults to the middle
 of the produced time range, which ``resolve_outage`` works out by simulating the events once more)::
@@ -30,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 
 from producer.catalog import Catalog, build_catalog
+from producer.clock_skew import ClockSkew, apply_clock_skew
 from producer.faults import FaultConfig, FaultLedger, event_ms, inject_faults
 from producer.kinesis_writer import Sink, WriteReport
 from producer.outage import Outage, drop_play_starts, resolve_start
@@ -50,13 +58,19 @@ def produce_events(
     catalog: Catalog | None = None,
     progress: Callable[[int], None] | None = None,
     outage: Outage | None = None,
+    clock_skew: ClockSkew | None = None,
 ) -> tuple[WriteReport, FaultLedger]:
     """Simulate ``count`` events from ``start``, drop the play starts of an ``outage``, inject
-    ``faults``, write the records to ``sink``.
+    ``faults``, put the records of skewed devices on their clocks (``clock_skew``, picked by
+    ``seed`` and device id), write the records to ``sink``.
+
+    The faults see true event time, so the arrival order of the records is the same with and
+    without ``clock_skew``; a skewed device's ``event_ts`` and ``sent_at`` both carry its offset.
 
     ``catalog`` defaults to ``build_catalog(seed)``. ``progress(n)`` is called with the number of
     simulated events consumed since its last call. Returns the sink's report and the fault ledger
-    (records emitted = count − outage_dropped + duplicates + late + malformed).
+    (records emitted = count − outage_dropped + duplicates + late + malformed; skewed_fast and
+    skewed_slow of them came from devices with a skewed clock).
     """
     catalog = catalog if catalog is not None else build_catalog(seed)
     ledger = FaultLedger()
@@ -67,6 +81,8 @@ def produce_events(
         outage = resolve_outage(outage, catalog, count, seed, start)
         events = drop_play_starts(events, outage, ledger, seed=seed ^ _OUTAGE_SEED_SALT)
     records = inject_faults(events, faults, ledger, seed=seed ^ _FAULT_SEED_SALT)
+    if clock_skew:
+        records = apply_clock_skew(records, clock_skew, ledger, seed=seed)
     report = sink.write(records)
     return report, ledger
 

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from producer.clock_skew import ClockSkew, SkewShare
+from producer.faults import FaultLedger
 from streamwatch.lake import Lake, count_lines
 from streamwatch.lake_state import STATE_DIR
 from streamwatch.summary import LakeSummary, summarize
@@ -34,6 +36,11 @@ class DemoResult:
     lake: Path
 
 
+# Devices whose clocks are off, as real fleets have them: the job must place their events by
+# event_ts + (arrival - sent_at) instead of trusting event_ts (contract §1).
+DEMO_CLOCK_SKEW = ClockSkew((SkewShare(0.03, 10), SkewShare(0.03, -4)))
+
+
 @dataclass(frozen=True)
 class DemoSettings:
     events: int = 100_000
@@ -43,6 +50,7 @@ class DemoSettings:
     out_of_order_ms: int = 2_000
     late: float = 0.002
     malformed: float = 0.005
+    clock_skew: ClockSkew = DEMO_CLOCK_SKEW  # 3 % of the devices 10 minutes fast, 3 % 4 minutes slow
     checkpoint_interval_ms: int = 5_000
     consume_timeout_s: float = 600.0
 
@@ -114,7 +122,7 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
                 report, ledger = produce_events(
                     settings.events, seed=settings.seed, start=default_start(catalog, settings.events),
                     faults=faults, sink=KinesisWriter(kinesis.client(), kinesis.stream_name, key_order=False), catalog=catalog,
-                    progress=lambda n: progress.advance(produced, n),
+                    progress=lambda n: progress.advance(produced, n), clock_skew=settings.clock_skew,
                 )
                 if report.failed:
                     raise DemoError(f"{report.failed} records were not delivered to Kinesis: {dict(report.errors)}")
@@ -142,6 +150,8 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
                     time.sleep(2)
             console.print(f"sent {report.sent:,} records at {report.records_per_second:,.0f}/s "
                           f"({ledger.duplicates} redeliveries, {ledger.late} late, {ledger.malformed} malformed injected)")
+            if settings.clock_skew:
+                console.print(skewed_records_line(ledger, settings.clock_skew))
             console.print("stopping the job with a drain: flushing open sessions and windows ...")
             job.stop_with_savepoint(state.savepoints, drain=True)
             state.mark_drained()
@@ -152,6 +162,13 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
         play_starts = _published_play_starts(kinesis, config, lake)
     return DemoResult(summary=summarize(Lake(lake), records_in=report.sent), ledger=ledger, report=report,
                       play_starts=play_starts, lake=lake)
+
+
+def skewed_records_line(ledger: FaultLedger, clock_skew: ClockSkew) -> str:
+    """How many of the records the demo sent came from devices whose clock is off, fast and slow:
+    the events the job has to place by ``sent_at`` rather than by ``event_ts`` alone."""
+    return (f"{ledger.skewed:,} records came from devices with a skewed clock (of all devices: "
+            f"{clock_skew.describe()}): {ledger.skewed_fast:,} from fast clocks, {ledger.skewed_slow:,} from slow ones")
 
 
 def _published_play_starts(moto, config, lake: Path) -> dict:

@@ -3,7 +3,8 @@
 A thin CLI over the library function the demo calls too::
 
     producer.pipeline.produce_events(count, seed, start, faults: FaultConfig, sink, *, catalog=None,
-                                     progress=None, outage=None) -> tuple[WriteReport, FaultLedger]
+                                     progress=None, outage=None, clock_skew=None)
+        -> tuple[WriteReport, FaultLedger]
 
 where ``sink`` is ``producer.kinesis_writer.KinesisWriter(client, stream_name, ...)`` or
 ``JsonlWriter(path)``; it is re-exported here as ``produce_events``. See ``producer/pipeline.py``.
@@ -22,6 +23,7 @@ from producer.pipeline import produce_events
 
 if TYPE_CHECKING:
     from producer.catalog import Catalog
+    from producer.clock_skew import ClockSkew
     from producer.faults import FaultConfig, FaultLedger
     from producer.kinesis_writer import Sink, WriteReport
     from producer.outage import Outage
@@ -48,6 +50,17 @@ def _parse_outage(ctx: click.Context, param: click.Parameter, value: str | None)
 
     try:
         return parse_outage(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _parse_clock_skew(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> ClockSkew | None:
+    if not values:
+        return None
+    from producer.clock_skew import parse_clock_skew
+
+    try:
+        return parse_clock_skew(values)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 
@@ -80,6 +93,10 @@ def _parse_outage(ctx: click.Context, param: click.Parameter, value: str | None)
 @click.option("--outage", callback=_parse_outage, metavar="COUNTRY:MINUTES[@START]",
               help="Drop 90% of the play events of COUNTRY for MINUTES minutes of event time, from START "
                    "(ISO-8601) or else the middle of the produced time range; dropped plays are not sent.")
+@click.option("--clock-skew", "clock_skew", multiple=True, callback=_parse_clock_skew, metavar="SHARE:MINUTES",
+              help="Give SHARE (0-1) of the devices a clock MINUTES off: +10 or 10 fast, -4 slow, fractions "
+                   "allowed; repeatable, shares adding up to at most 1. Their event_ts and sent_at both "
+                   "carry the offset; which devices follows from the seed and the device id.")
 @click.option("--record-ttl", "record_ttl", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, metavar="SECONDS",
               help="How long a record is retried (backoff with jitter) before it is given up, like the KPL's "
@@ -87,12 +104,14 @@ def _parse_outage(ctx: click.Context, param: click.Parameter, value: str | None)
 def command(
     count: int, seed: int, users: int, rate: float | None, stream: str | None, endpoint: str | None, region: str,
     out: Path | None, catalog_out: Path | None, start: datetime | None, duplicates: float, out_of_order_ms: int,
-    late: float, late_by_ms: int, malformed: float, outage: Outage | None, record_ttl: float,
+    late: float, late_by_ms: int, malformed: float, outage: Outage | None, clock_skew: ClockSkew | None,
+    record_ttl: float,
 ) -> None:
     """Simulate viewers and send their playback events to Kinesis (--stream) or a JSONL file (--out).
 
     Writes the title catalog (dim_title) too, then prints what was sent, retried and failed, and
-    what faults were injected. Exits non-zero when records could not be delivered.
+    what faults were injected. Every event carries sent_at, the device's clock when it was sent
+    (stamped on each attempt). Exits non-zero when records could not be delivered.
 
     \b
     Examples:
@@ -100,6 +119,7 @@ def command(
         streamwatch produce --events 100000 --stream streamwatch-events \\
             --endpoint http://127.0.0.1:4567 --duplicates 0.01 --late 0.002 --malformed 0.005
         streamwatch produce --events 300000 --users 20000 --out events.jsonl --outage US:20
+        streamwatch produce --events 10000 --out events.jsonl --clock-skew 0.03:+10 --clock-skew 0.03:-4
     """
     # Imported here so that `--help` stays instant.
     from producer.catalog import build_catalog, write_dim_title
@@ -137,8 +157,9 @@ def command(
         sink = KinesisWriter(client, stream, rate=rate, retry=RetryPolicy(record_ttl_s=record_ttl), key_order=True)
         destination = f"stream {stream}" + (f" at {endpoint}" if endpoint else f" in {region}")
 
-    report, ledger = _run_with_progress(count, seed, first_event, faults, sink, catalog, destination, outage)
-    _print_summary(report, ledger, count, destination, catalog_out, first_event, outage)
+    report, ledger = _run_with_progress(count, seed, first_event, faults, sink, catalog, destination, outage,
+                                        clock_skew)
+    _print_summary(report, ledger, count, destination, catalog_out, first_event, outage, clock_skew)
     if report.failed:
         raise click.ClickException(
             f"{report.failed} of {ledger.emitted} records were not delivered to {destination}"
@@ -149,7 +170,7 @@ def command(
 
 def _run_with_progress(
     count: int, seed: int, start: datetime, faults: FaultConfig, sink: Sink, catalog: Catalog, destination: str,
-    outage: Outage | None,
+    outage: Outage | None, clock_skew: ClockSkew | None,
 ) -> tuple[WriteReport, FaultLedger]:
     from botocore.exceptions import BotoCoreError, ClientError
     from rich.console import Console
@@ -167,7 +188,7 @@ def _run_with_progress(
         try:
             return produce_events(
                 count, seed, start, faults, sink, catalog=catalog, progress=lambda n: bar.advance(task, n),
-                outage=outage,
+                outage=outage, clock_skew=clock_skew,
             )
         except (BotoCoreError, ClientError) as error:
             raise click.ClickException(f"writing to {destination} failed: {error}") from error
@@ -175,7 +196,7 @@ def _run_with_progress(
 
 def _print_summary(
     report: WriteReport, ledger: FaultLedger, count: int, destination: str, catalog_out: Path, start: datetime,
-    outage: Outage | None,
+    outage: Outage | None, clock_skew: ClockSkew | None,
 ) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -193,6 +214,7 @@ def _print_summary(
         ("  duplicates injected", f"{ledger.duplicates:,}"),
         ("  late injected", f"{ledger.late:,}"),
         ("  malformed injected", f"{ledger.malformed:,}"),
+        *(_clock_skew_rows(clock_skew, ledger) if clock_skew is not None else []),
         ("sent", f"{report.sent:,}"),
         ("retried", f"{report.retried:,}"),
         ("failed", f"{report.failed:,}"),
@@ -213,6 +235,14 @@ def _outage_rows(outage: Outage, ledger: FaultLedger) -> list[tuple[str, str]]:
         ("  from (event time)", outage.start.strftime(stamp)),
         ("  until", outage.end.strftime(stamp)),
         ("  play events dropped (not sent)", f"{ledger.outage_dropped:,}"),
+    ]
+
+
+def _clock_skew_rows(clock_skew: ClockSkew, ledger: FaultLedger) -> list[tuple[str, str]]:
+    return [
+        ("  skewed device clocks", clock_skew.describe()),
+        ("    from fast device clocks", f"{ledger.skewed_fast:,}"),
+        ("    from slow device clocks", f"{ledger.skewed_slow:,}"),
     ]
 
 

@@ -1,8 +1,9 @@
 """Test oracles for the producer, written from DESIGN §3 without importing the producer.
 
 ``contract_violation(record)`` returns why a serialized record breaks the event contract (or None);
-``instant_ms(event_ts)`` reads an ISO-8601 timestamp into epoch milliseconds. Both are exposed as
-fixtures so the test modules (imported with --import-mode=importlib) can share them.
+``instant_ms(event_ts)`` reads an ISO-8601 timestamp into epoch milliseconds; ``without_sent_at(record)``
+is a record's JSON object without the ``sent_at`` a sink stamps on it. They are exposed as fixtures
+so the test modules (imported with --import-mode=importlib) can share them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ EVENT_TYPES = {"play", "pause", "resume", "seek", "heartbeat", "stop", "search",
 PLAYBACK = {"play", "pause", "resume", "seek", "heartbeat", "stop"}
 DEVICE_TYPES = {"tv", "mobile", "tablet", "web", "console"}
 ALWAYS_STRINGS = ("event_id", "event_type", "event_ts", "user_id", "device_id", "device_type", "country")
-CONTRACT_FIELDS = set(ALWAYS_STRINGS) | {"title_id", "position_ms", "search_query", "app_version", "schema_version"}
+CONTRACT_FIELDS = set(ALWAYS_STRINGS) | {"title_id", "position_ms", "search_query", "app_version", "schema_version",
+                                         "sent_at"}
 # Length limits of the streaming job's validation (ids 1..256 chars, search_query at most 2048).
 MAX_ID = 256
 MAX_TEXT = 2048
@@ -82,6 +84,8 @@ def contract_violation(record: str) -> str | None:
             return "search_query too long"
     if "app_version" in event and not isinstance(event["app_version"], str):
         return "app_version not a string"
+    if "sent_at" in event and (not isinstance(event["sent_at"], str) or instant_ms(event["sent_at"]) is None):
+        return "bad sent_at"
     if event["event_type"] in PLAYBACK:
         if event.get("title_id") is None:
             return "playback without title_id"
@@ -92,6 +96,13 @@ def contract_violation(record: str) -> str | None:
     return None
 
 
+def without_sent_at(record: str) -> dict:
+    """The record's JSON object as the device's event, without the ``sent_at`` stamped at sending."""
+    event = json.loads(record)
+    event.pop("sent_at", None)
+    return event
+
+
 @pytest.fixture(scope="session")
 def check():
     """The oracles, as one namespace: check.violation(record), check.instant_ms(ts), sets of names."""
@@ -99,6 +110,7 @@ def check():
     class Oracles:
         violation = staticmethod(contract_violation)
         instant = staticmethod(instant_ms)
+        without_sent_at = staticmethod(without_sent_at)
         playback = PLAYBACK
         contract_fields = CONTRACT_FIELDS
 
@@ -106,15 +118,24 @@ def check():
 
 
 class ListSink:
-    """A producer sink that keeps every record it is given, in order, and refuses none."""
+    """A producer sink that refuses nothing: ``given`` holds every record as it came, ``records`` its
+    text as a real sink sends it — an event rendered with ``sent_at`` from a fake wall clock that
+    starts at ``WALL_START_MS`` and moves 1 ms per record, a ``str`` as it is. The same records always
+    give the same text."""
+
+    WALL_START_MS = 1_772_323_200_000  # 2026-03-01T00:00:00.000Z
 
     def __init__(self):
+        self.given: list = []
         self.records: list[str] = []
 
     def write(self, records):
         from producer.kinesis_writer import WriteReport
 
-        self.records.extend(records)
+        for record in records:
+            now_ms = self.WALL_START_MS + len(self.records)
+            self.given.append(record)
+            self.records.append(record if isinstance(record, str) else record.render(now_ms))
         return WriteReport.of(len(self.records), 0, 0, 1.0)
 
 

@@ -274,3 +274,123 @@ def test_without_key_order_requests_are_full_and_still_in_input_order_when_nothi
     report = KinesisWriter(fake, "events", sleep=Sleeps(), key_order=False).write(data)
     assert report.sent == 1_200 and [len(c) for c in fake.calls] == [500, 500, 200]
     assert fake.delivered == [r.encode() for r in data]
+
+
+# --- sent_at: stamped on each attempt ------------------------------------------------------------
+
+WALL_START_MS = 1_772_323_200_000  # 2026-03-01T00:00:00.000Z, the fake wall clock at monotonic 0
+TEN_MINUTES_MS = 600_000
+
+
+def outgoing(event_id, user_id, offset_ms=0, **fields):
+    from producer.outgoing import OutgoingEvent
+
+    return OutgoingEvent({"event_id": event_id, "user_id": user_id, **fields}, offset_ms)
+
+
+class RefusingOnce(FakeKinesis):
+    """Refuses the first attempt of the entries whose event_id is in ``refuse``; each call takes
+    ``latency_s`` on the fake clock, like a round trip, and records when it was made."""
+
+    def __init__(self, clock, refuse, latency_s=0.25):
+        super().__init__()
+        self.clock, self.refuse, self.latency_s = clock, set(refuse), latency_s
+        self.attempts: list[tuple[float, dict]] = []  # (monotonic time of the call, record sent)
+
+    def put_records(self, *, Records, StreamName=None, StreamARN=None):
+        results = []
+        for record in Records:
+            event = json.loads(record["Data"])
+            self.attempts.append((self.clock.now, event))
+            if event["event_id"] in self.refuse:
+                self.refuse.discard(event["event_id"])
+                results.append({"ErrorCode": "ProvisionedThroughputExceededException", "ErrorMessage": "hot"})
+            else:
+                self.delivered.append(record["Data"])
+                results.append({"SequenceNumber": str(len(self.delivered)), "ShardId": "shardId-000000000000"})
+        self.calls.append(list(Records))
+        self.clock.now += self.latency_s
+        return {"FailedRecordCount": sum("ErrorCode" in r for r in results), "Records": results}
+
+
+def test_a_refused_record_is_sent_again_with_a_new_later_sent_at_on_its_devices_clock(check):
+    clock = Clock()
+    fake = RefusingOnce(clock, refuse={"e1"})
+    wall = lambda: WALL_START_MS + round(clock.now * 1000)  # noqa: E731 - true time, moved by the fake clock
+    data = [outgoing("e0", "u0"), outgoing("e1", "u1", TEN_MINUTES_MS), outgoing("e2", "u2", -240_000)]
+    writer = KinesisWriter(fake, "events", sleep=clock.sleep, clock=clock, wall_clock=wall, seed=4,
+                           retry=RetryPolicy(base_delay_s=0.5, max_delay_s=0.5))
+    report = writer.write(data)
+    assert (report.sent, report.retried, report.failed) == (3, 1, 0)
+
+    tries = [(at, event) for at, event in fake.attempts if event["event_id"] == "e1"]
+    assert len(tries) == 2
+    (first_at, first), (second_at, second) = tries
+    # the first request goes at true time 2026-03-01T00:00:00.000Z; the device is 10 minutes fast
+    assert first["sent_at"] == "2026-03-01T00:10:00.000Z"
+    stamps = [check.instant(event["sent_at"]) for event in (first, second)]
+    assert None not in stamps and stamps[1] > stamps[0]
+    for at, stamp in zip((first_at, second_at), stamps):  # each attempt: true time then + its offset
+        assert stamp == WALL_START_MS + round(at * 1000) + TEN_MINUTES_MS
+    assert stamps[1] - stamps[0] >= 250  # at least the round trip of the refused call later
+    assert {k: v for k, v in first.items() if k != "sent_at"} == {k: v for k, v in second.items() if k != "sent_at"}
+    others = {e["event_id"]: e["sent_at"] for _, e in fake.attempts if e["event_id"] != "e1"}
+    assert others == {"e0": "2026-03-01T00:00:00.000Z", "e2": "2026-02-28T23:56:00.000Z"}  # 4 min slow
+
+
+def test_events_go_to_their_user_s_shard_without_parsing_and_in_input_order():
+    fake = FakeKinesis()
+    data = [outgoing(f"e{i}", f"usr-{i % 7}") for i in range(50)]
+    report = KinesisWriter(fake, "events", sleep=Sleeps(), wall_clock=lambda: WALL_START_MS).write(data)
+    assert report.sent == 50
+    sent = [record for call in fake.calls for record in call]
+    assert [r["PartitionKey"] for r in sent] == [f"usr-{i % 7}" for i in range(50)]
+    assert [json.loads(r["Data"])["event_id"] for r in sent] == [f"e{i}" for i in range(50)]
+    assert partition_key(outgoing("e0", "usr-9")) == "usr-9"
+    unusable = outgoing("e0", "u" * 300)
+    assert partition_key(unusable) == partition_key(outgoing("e0", "u" * 300)) and len(partition_key(unusable)) == 64
+
+
+def test_the_1_mib_limit_counts_sent_at():
+    # written out by hand: {"user_id":"ab","pad":"<n>","sent_at":"2026-03-01T00:00:00.000Z"} + key "ab"
+    frame = len('{"user_id":"ab","pad":"') + len('","sent_at":"') + len("2026-03-01T00:00:00.000Z") + len('"}')
+    n = MiB - frame - len("ab")
+    from producer.outgoing import OutgoingEvent
+
+    fits = OutgoingEvent({"user_id": "ab", "pad": "y" * n})
+    too_big = OutgoingEvent({"user_id": "ab", "pad": "z" * (n + 1)})
+    assert len('{"user_id":"ab","pad":""}') + n + 1 + 2 < MiB  # it would fit without sent_at
+    fake = FakeKinesis()
+    report = KinesisWriter(fake, "events", sleep=Sleeps(), wall_clock=lambda: WALL_START_MS).write([too_big, fits])
+    assert (report.sent, report.failed, report.errors) == (1, 1, {"RecordTooLarge": 1})
+    assert len(fake.delivered) == 1 and len(fake.delivered[0]) + 2 == MiB
+    assert json.loads(fake.delivered[0])["sent_at"] == "2026-03-01T00:00:00.000Z"
+
+
+def test_jsonl_stamps_each_event_as_it_writes_it_and_leaves_malformed_records_alone(tmp_path, check):
+    ticks = iter(range(WALL_START_MS, WALL_START_MS + 1_000, 7))  # true time moves 7 ms per look
+    malformed = ['{"event_id":"x","user_id":"u"', "[1,2]", '{"event_id":"y"}']
+    data = [outgoing("e0", "u0"), malformed[0], outgoing("e1", "u1", TEN_MINUTES_MS), malformed[1],
+            outgoing("e0", "u0"), malformed[2]]  # e0 twice: a redelivery is a new attempt
+    target = tmp_path / "events.jsonl"
+    report = JsonlWriter(target, wall_clock=lambda: next(ticks)).write(data)
+    assert (report.sent, report.failed) == (6, 0)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert [lines[1], lines[3], lines[5]] == malformed  # unchanged, no sent_at
+    events = [json.loads(lines[i]) for i in (0, 2, 4)]
+    assert [e["sent_at"] for e in events] == [
+        "2026-03-01T00:00:00.000Z", "2026-03-01T00:10:00.007Z", "2026-03-01T00:00:00.014Z",
+    ]
+    assert all(check.instant(e["sent_at"]) is not None for e in events)
+    assert [{k: v for k, v in e.items() if k != "sent_at"} for e in events] == [
+        {"event_id": "e0", "user_id": "u0"}, {"event_id": "e1", "user_id": "u1"}, {"event_id": "e0", "user_id": "u0"},
+    ]
+
+
+def test_a_retry_within_the_same_millisecond_still_gets_a_later_sent_at():
+    clock = Clock()
+    fake = RefusingOnce(clock, refuse={"e1"}, latency_s=0.0)
+    writer = KinesisWriter(fake, "events", sleep=clock.sleep, clock=clock, wall_clock=lambda: WALL_START_MS,
+                           retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0))  # a frozen wall clock
+    assert writer.write([outgoing("e1", "u1")]).sent == 1
+    assert [event["sent_at"] for _, event in fake.attempts] == ["2026-03-01T00:00:00.000Z", "2026-03-01T00:00:00.001Z"]

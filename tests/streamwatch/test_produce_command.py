@@ -52,6 +52,17 @@ def test_out_with_faults_reports_what_was_injected(tmp_path):
     ids = Counter(json.loads(line).get("event_id") for line in lines if _is_object(line))
     assert sum(n - 1 for n in ids.values() if n > 1) == injected["duplicates"]
     assert catalog.exists()
+    # every event is stamped as it is written; a malformed record goes out as it was made, unstamped
+    stamped = [json.loads(line)["sent_at"] for line in lines if _is_object(line) and "sent_at" in json.loads(line)]
+    assert len(stamped) == len(lines) - injected["malformed"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", ts) for ts in stamped)
+
+
+def _unstamped(line: str) -> str:
+    """The record without the ``sent_at`` its sink stamped on it, for comparing two sends."""
+    event = json.loads(line)
+    event.pop("sent_at")
+    return json.dumps(event, sort_keys=True)
 
 
 def _is_object(line):
@@ -93,6 +104,28 @@ def test_default_start_is_recent(tmp_path):
     assert 0 < age.total_seconds() < 6 * 3600
 
 
+def _row(output: str, name: str) -> str:
+    return re.search(rf"{re.escape(name)}\W+(.+?)\s*│", output).group(1)
+
+
+def test_clock_skew_shifts_the_devices_it_picks_and_reports_their_records(tmp_path):
+    base = ["--events", "3000", "--users", "300", "--seed", "5", "--start", START, "--duplicates", "0.02"]
+    plain, skewed = tmp_path / "plain.jsonl", tmp_path / "skewed.jsonl"
+    assert run(*base, "--out", str(plain)).exit_code == 0
+    result = run(*base, "--out", str(skewed), "--clock-skew", "0.2:+10", "--clock-skew", "0.1:-2.5")
+    assert result.exit_code == 0, result.output
+    assert _row(result.output, "skewed device clocks") == "20% +10 min, 10% -2.5 min"
+    shifts = Counter()
+    for before, after in zip(plain.read_text().splitlines(), skewed.read_text().splitlines(), strict=True):
+        a, b = json.loads(before), json.loads(after)
+        assert a["event_id"] == b["event_id"]  # the same records in the same order
+        shifts[(datetime.fromisoformat(b["event_ts"]) - datetime.fromisoformat(a["event_ts"])).total_seconds()] += 1
+    assert set(shifts) == {0, 600, -150}
+    assert int(_row(result.output, "from fast device clocks").replace(",", "")) == shifts[600]
+    assert int(_row(result.output, "from slow device clocks").replace(",", "")) == shifts[-150]
+    assert "skewed device clocks" not in run(*base, "--out", str(plain)).output  # off: not mentioned
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -105,6 +138,11 @@ def test_default_start_is_recent(tmp_path):
         (["--out", "x.jsonl", "--late", "0.1", "--late-by-ms", "100", "--out-of-order-ms", "2000"], "late_by_ms"),
         (["--out", "x.jsonl", "--outage", "US"], "is not COUNTRY:MINUTES (e.g. US:20)"),
         (["--out", "x.jsonl", "--outage", "US:20@noon"], "not an ISO-8601 time"),
+        (["--out", "x.jsonl", "--clock-skew", "3%:+10"], "is not SHARE:MINUTES, e.g. 0.03:+10"),
+        (["--out", "x.jsonl", "--clock-skew", "0.03"], "is not SHARE:MINUTES"),
+        (["--out", "x.jsonl", "--clock-skew", "1.2:+10"], "between 0 and 1"),
+        (["--out", "x.jsonl", "--clock-skew", "0.1:0"], "give minutes such as +10 or -4"),
+        (["--out", "x.jsonl", "--clock-skew", "0.7:+10", "--clock-skew", "0.4:-4"], "add up to 1.1"),
     ],
 )
 def test_usage_errors_name_what_to_fix(tmp_path, monkeypatch, args, message):
@@ -180,10 +218,12 @@ def test_stream_delivers_n_records_to_local_kinesis(tmp_path, monkeypatch):
                 for record in response["Records"]:
                     event = json.loads(record["Data"])
                     assert record["PartitionKey"] == event["user_id"]
+                    assert "sent_at" in event  # stamped when sent: it differs from the file's
                     received.append(record["Data"].decode())
                 iterator = response["NextShardIterator"]
     assert len(received) == 1500
-    assert Counter(received) == Counter(expected_file.read_text(encoding="utf-8").splitlines())
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert Counter(map(_unstamped, received)) == Counter(map(_unstamped, expected))
     assert (tmp_path / "lake" / "reference" / "dim_title.jsonl").exists()
 
 
@@ -191,3 +231,4 @@ def test_help_has_an_example():
     result = CliRunner().invoke(main, ["produce", "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output and "streamwatch produce --events" in result.output
+    assert "--clock-skew 0.03:+10 --clock-skew 0.03:-4" in result.output
