@@ -287,6 +287,8 @@ def test_sequence_numbers_grow_across_the_stream_and_every_iterator_type_still_w
     expected0 = ["a-0", "a-2", "a-4", "b-0", "b-2", "b-4"]
     records, _ = read_shard(client, "sequence", shard0, limit=2)
     assert data(records) == expected0
+    arrivals = [r["ApproximateArrivalTimestamp"].timestamp() for r in records]
+    assert max(arrivals[:3]) <= middle <= min(arrivals[3:]) + 0.001  # Kinesis gives milliseconds
     in_shard = [int(r["SequenceNumber"]) for r in records]
     assert in_shard == sorted(in_shard)
 
