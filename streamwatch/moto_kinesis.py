@@ -28,7 +28,7 @@ _Answer = tuple[int, dict[str, str], str]  # status, headers, body: what a moto 
 
 
 def apply() -> None:
-    """Make moto's Kinesis reshard like AWS; call once, before the server creates a stream."""
+    """Make moto's Kinesis reshard like AWS; call before the server creates a stream (again is harmless)."""
     models.Stream = AwsLikeStream  # moto's backend creates streams through this module name
     KinesisResponse.get_records = _get_records  # type: ignore[method-assign]
     KinesisResponse.put_records = _put_records  # type: ignore[method-assign]
@@ -109,6 +109,7 @@ class AwsLikeShard(models.Shard):
         return self.sequence_numbers[index - 1] if index else 0
 
     def to_json(self) -> dict[str, Any]:
+        """The shard as ListShards and DescribeStream list it, with AWS's end of a closed shard."""
         response = super().to_json()
         if self.ending_sequence_number is not None:
             # moto reports the last record's number, or 0 for an empty shard; AWS reports the close
