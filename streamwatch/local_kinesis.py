@@ -8,7 +8,8 @@ Example::
         print(kinesis.endpoint, kinesis.stream_arn)
     # the server process is gone here, also after an exception or Ctrl-C
 
-``shards=None`` (or 0) creates an on-demand stream instead of a provisioned one.
+``shards=None`` (or 0) creates an on-demand stream instead of a provisioned one. The server is moto
+with ``streamwatch/moto_kinesis.py`` applied: its streams reshard like AWS Kinesis.
 """
 
 from __future__ import annotations
