@@ -50,14 +50,24 @@ def parse_ts(text: str) -> datetime | None:
     return local - offset
 
 
-def is_reject(record: str, received_at: datetime | None = None, max_future_skew_ms: int = 900_000) -> bool:
+def event_time(event: dict, arrival: datetime, corrects_clock: bool) -> datetime:
+    """DESIGN §3: event_ts + (arrival − sent_at) when sent_at is present and the source knows the
+    arrival (Kinesis, a replay of raw/); event_ts otherwise (a plain JSONL replay)."""
+    stamp = parse_ts(event["event_ts"])
+    if corrects_clock and event.get("sent_at") is not None:
+        stamp += arrival - parse_ts(event["sent_at"])
+    return stamp
+
+
+def is_reject(record: str, received_at: datetime | None = None, max_future_skew_ms: int = 900_000,
+              corrects_clock: bool = False) -> bool:
     """True when the record breaks the event contract of DESIGN §3; with ``received_at`` (naive
-    UTC), also when its event_ts is more than the max future skew ahead of that arrival."""
+    UTC, its arrival), also when its event time is more than the max future skew ahead of it."""
     if _breaks_contract(record):
         return True
     if received_at is None:
         return False
-    stamp = parse_ts(json.loads(record)["event_ts"])
+    stamp = event_time(json.loads(record), received_at, corrects_clock)
     return stamp - received_at > timedelta(milliseconds=max_future_skew_ms)
 
 
@@ -86,6 +96,8 @@ def _breaks_contract(record: str) -> bool:
         return True
     if parse_ts(event["event_ts"]) is None:
         return True
+    if event.get("sent_at") is not None and (not isinstance(event["sent_at"], str) or parse_ts(event["sent_at"]) is None):
+        return True
     for name in ("title_id", "search_query", "app_version"):
         if event.get(name) is not None and not isinstance(event[name], str):
             return True
@@ -106,7 +118,8 @@ class Outcome:
 
     records_in: int = 0
     rejected: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # records whose event_id came before (redeliveries), late_redeliveries included
+    late_redeliveries: int = 0  # redeliveries after the dedup let their event_id go: also in ``late``
     late: list[dict] = field(default_factory=list)
     ontime: list[dict] = field(default_factory=list)  # each with "_time" and "_arrival"
     sessions: list[dict] = field(default_factory=list)
@@ -115,29 +128,47 @@ class Outcome:
 
 def evaluate(records: list[str], out_of_orderness_ms: int = 5000, gap_ms: int = 1_800_000,
              cap_ms: int = 120_000, received_at: datetime | None = None,
-             max_future_skew_ms: int = 900_000) -> Outcome:
-    """Apply DESIGN §3-§5 to records in arrival order, all received at ``received_at`` (naive
-    UTC; default: now, as a replay receives them)."""
+             max_future_skew_ms: int = 900_000, arrivals: list[datetime] | None = None,
+             dedup_grace_ms: int = 60_000) -> Outcome:
+    """Apply DESIGN §3-§5 to records in arrival order. Without ``arrivals`` they are a plain replay,
+    all received at ``received_at`` (naive UTC; default: now, as a replay reads them), and keep
+    their event_ts; with ``arrivals`` (one naive UTC time per record, as Kinesis stamps them) a
+    record's sent_at corrects its event time.
+
+    A redelivery counts once while its event_id is remembered: until the watermark has passed the
+    first arrival's event time by ``dedup_grace_ms``; after that it is judged like a new event
+    (late, in practice). The clock behind the watermark advances by min(event time, arrival)."""
     received_at = received_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    corrects_clock = arrivals is not None
     outcome = Outcome(records_in=len(records))
-    seen_ids: set[str] = set()
+    seen_ids: dict[str, datetime] = {}  # event_id -> event time of its first arrival
     max_seen: datetime | None = None
-    for arrival, record in enumerate(records):
-        if is_reject(record, received_at, max_future_skew_ms):
+    grace = timedelta(milliseconds=dedup_grace_ms)
+    for position, record in enumerate(records):
+        arrival = arrivals[position] if arrivals is not None else received_at
+        if is_reject(record, arrival, max_future_skew_ms, corrects_clock):
             # Only valid events move the watermark (DESIGN §4).
             outcome.rejected += 1
             continue
         event = json.loads(record)
-        event_time = parse_ts(event["event_ts"])
-        if event["event_id"] in seen_ids:
+        time = event_time(event, arrival, corrects_clock)
+        watermark = None if max_seen is None else max_seen - timedelta(milliseconds=out_of_orderness_ms)
+        first = seen_ids.get(event["event_id"])
+        # the job's watermark is a millisecond behind max - out-of-orderness (an event exactly that far
+        # behind is on time); it forgets an id once that watermark is past the id's time + grace
+        if first is not None and (watermark is None or watermark - timedelta(milliseconds=1) <= first + grace):
             outcome.duplicates += 1
         else:
-            seen_ids.add(event["event_id"])
-            behind = max_seen is not None and event_time < max_seen - timedelta(milliseconds=out_of_orderness_ms)
+            if first is not None:
+                outcome.duplicates += 1  # a redelivery the dedup let go: it goes to late/ as well
+                outcome.late_redeliveries += 1
+            seen_ids.setdefault(event["event_id"], time)
+            behind = watermark is not None and time < watermark
             target = outcome.late if behind else outcome.ontime
-            target.append({**event, "_time": event_time, "_arrival": arrival})
-        if max_seen is None or event_time > max_seen:
-            max_seen = event_time
+            target.append({**event, "_time": time, "_arrival": position})
+        clock = min(time, arrival)
+        if max_seen is None or clock > max_seen:
+            max_seen = clock
     _metrics(outcome, gap_ms, cap_ms)
     return outcome
 

@@ -53,3 +53,19 @@ def listening_sockets(root: psutil.Process) -> list[tuple[int, str, str, int]]:
 
 def is_loopback(address: str) -> bool:
     return address in ("127.0.0.1", "::1") or address.startswith("::ffff:127.")
+
+
+def arrivals_of(lake: Lake, records: list[str]) -> list:
+    """The arrival of each record (naive UTC), as the job stored it in raw/ or dlq/, in the order
+    of ``records`` (copies of one text arrive in the order they were sent): the reference's input
+    for the rules that judge a record by its arrival."""
+    from collections import defaultdict
+
+    stored: dict[str, list] = defaultdict(list)
+    for row in lake.rows("raw"):
+        stored[row["record"]].append(row["arrival"])
+    for row in lake.rows("dlq"):
+        stored[row["raw"]].append(row["received_at"])
+    for times in stored.values():
+        times.sort(reverse=True)
+    return [stored[record].pop() for record in records]

@@ -8,25 +8,20 @@ doubled. A second run on the same lake while one runs is refused."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
-import threading
-import time
 from collections import Counter
 
-import psutil
 import pytest
 
-from flink_app.config import LOCAL_PROPERTIES
-from producer.kinesis_writer import KinesisWriter
 from streamwatch.lake import Lake
 from streamwatch.local_kinesis import LocalKinesis
 from tests.conftest import bad_corpus
 from tests.flink_app.scenarios import generate
 from tests.reference.contract import evaluate
-from tests.streamwatch.lake_checks import SESSION_KEYS, WINDOW_KEYS, comparable, committed_records, wait_for_committed
+from tests.streamwatch.lake_checks import (SESSION_KEYS, WINDOW_KEYS, arrivals_of, comparable, committed_records,
+                                           wait_for_committed)
+from tests.streamwatch.stream_process import Producer, StreamCommand, jvms_of, kill, stop
 
 pytestmark = [pytest.mark.flink, pytest.mark.kinesis]
 
@@ -43,96 +38,26 @@ def scenario() -> list[str]:
     return records
 
 
-class Producer(threading.Thread):
-    """Puts the records in order, in small batches, at a pace the job can follow (about 30 s for
-    the scenario: the first run is killed and the second interrupted while it writes)."""
-
-    def __init__(self, client, stream: str, records: list[str], batch: int = 40, pause_s: float = 0.5):
-        super().__init__(daemon=True)
-        self.writer = KinesisWriter(client, stream)
-        self.records, self.batch, self.pause_s = records, batch, pause_s
-        self.failed = 0
-
-    def run(self) -> None:
-        for start in range(0, len(self.records), self.batch):
-            self.failed += self.writer.write(self.records[start:start + self.batch]).failed
-            time.sleep(self.pause_s)
-
-
-class StreamCommand:
-    def __init__(self, tmp_path, kinesis, lake):
-        properties = json.loads(LOCAL_PROPERTIES.read_text())
-        for group in properties:
-            if group["PropertyGroupId"] == "processing":
-                group["PropertyMap"]["checkpoint.interval.ms"] = "1000"
-                group["PropertyMap"]["file.rollover.ms"] = "1000"
-        self.properties = tmp_path / "properties.json"
-        self.properties.write_text(json.dumps(properties))
-        self.base = [sys.executable, "-m", "streamwatch.cli", "stream", "--source", "kinesis",
-                     "--stream-arn", kinesis.stream_arn, "--endpoint", kinesis.endpoint, "--region", kinesis.region,
-                     "--lake", str(lake), "--properties", str(self.properties),
-                     # one task per operator: a key's events in the same millisecond are then taken
-                     # in the order they were received, which the reference checks
-                     "--parallelism", "1"]
-        self.env = {**os.environ, "STREAMWATCH_LOG_DIR": str(tmp_path / "logs"), "COLUMNS": "200"}
-        self.tmp_path = tmp_path
-        self.runs = 0
-
-    def start(self, *extra: str) -> subprocess.Popen:
-        self.runs += 1
-        stderr = open(self.tmp_path / f"run-{self.runs}.err", "w+b")
-        return subprocess.Popen(self.base + list(extra), stdout=subprocess.DEVNULL, stderr=stderr, env=self.env,
-                                start_new_session=True)
-
-    def output(self, run: int) -> str:
-        return (self.tmp_path / f"run-{run}.err").read_text(errors="replace")
-
-    def wait_running(self, process: subprocess.Popen, timeout_s: float = 120) -> None:
-        """Until the run says its job is running (so that a signal reaches a started job)."""
-        deadline = time.monotonic() + timeout_s
-        while " running; Flink UI at " not in self.output(self.runs):
-            if process.poll() is not None:
-                raise AssertionError(f"run {self.runs} ended early:\n{self.output(self.runs)}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"run {self.runs} did not start its job:\n{self.output(self.runs)}")
-            time.sleep(0.5)
-
-
-def jvms_of(process: subprocess.Popen) -> list[psutil.Process]:
-    try:
-        return [p for p in psutil.Process(process.pid).children(recursive=True) if "java" in p.name()]
-    except psutil.NoSuchProcess:
-        return []
-
-
-def stop(process: subprocess.Popen, sig: int, timeout_s: float = 120) -> int:
-    process.send_signal(sig)
-    return process.wait(timeout=timeout_s)
-
-
 @pytest.fixture(scope="module")
 def outcome(connector_jar, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("resume")
     lake = tmp_path / "lake"
     records = scenario()
-    processes: list[subprocess.Popen] = []
     with LocalKinesis(shards=1) as kinesis:
-        command = StreamCommand(tmp_path, kinesis, lake)
+        # one task per operator: a key's events in the same millisecond are then taken in the
+        # order they were received, which the reference checks
+        command = StreamCommand(tmp_path, kinesis, lake, parallelism=1)
         producer = Producer(kinesis.client(), kinesis.stream_name, records)
         try:
             first = command.start()
-            processes.append(first)
             command.wait_running(first)
             producer.start()
             wait_for_committed(lake, len(records) // 4, timeout_s=180, alive=lambda: first.poll() is None)
             jvms = jvms_of(first)
-            os.killpg(first.pid, signal.SIGKILL)  # the Python process and its JVM, no goodbye
-            first.wait(timeout=30)
-            psutil.wait_procs(jvms, timeout=30)
+            kill(first)  # the Python process and its JVM, no goodbye
             killed_at = committed_records(lake)
 
             second = command.start()
-            processes.append(second)
             command.wait_running(second)
             busy = subprocess.run(command.base, capture_output=True, text=True, env=command.env, timeout=60)
             wait_for_committed(lake, killed_at + 1, timeout_s=180, alive=lambda: second.poll() is None)
@@ -141,16 +66,12 @@ def outcome(connector_jar, tmp_path_factory):
             assert producer.failed == 0
 
             third = command.start("--drain")
-            processes.append(third)
             command.wait_running(third)
             wait_for_committed(lake, len(records), timeout_s=180, alive=lambda: third.poll() is None)
             drained = stop(third, signal.SIGINT)
-            leftover = [p for run in processes for p in jvms_of(run)]
+            leftover = command.leftover_jvms()
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            command.kill_all()
     return {"records": records, "lake": Lake(lake), "command": command, "busy": busy, "jvms": jvms,
             "killed_at": killed_at, "interrupted": interrupted, "drained": drained, "leftover": leftover}
 
@@ -172,24 +93,26 @@ def test_a_second_run_on_the_same_lake_is_refused(outcome):
 
 def test_no_record_is_written_twice_or_lost(outcome):
     lake, records = outcome["lake"], outcome["records"]
-    expected = evaluate(records)
-    raw = Counter(line for path in lake.data_files("raw") for line in path.read_text().splitlines() if line)
+    expected = evaluate(records, arrivals=arrivals_of(lake, records))
+    raw = Counter(row["record"] for row in lake.rows("raw"))
+    dlq = lake.rows("dlq")
     rejected = {record for record in records if record not in raw}
-    assert sum(raw.values()) + lake.count_lines("dlq") == len(records)
+    assert sum(raw.values()) + len(dlq) == len(records)
     assert raw == Counter(r for r in records if r not in rejected)
-    assert sorted(row["raw"] for row in lake.json_lines("dlq")) == sorted(r for r in records if r in rejected)
-    assert lake.count_lines("dlq") == expected.rejected
-    assert sorted(row["event_id"] for row in lake.json_lines("late")) == sorted(e["event_id"] for e in expected.late)
+    assert sorted(row["raw"] for row in dlq) == sorted(r for r in records if r in rejected)
+    assert len(dlq) == expected.rejected
+    assert sorted(row["event_id"] for row in lake.rows("late")) == sorted(e["event_id"] for e in expected.late)
 
 
 def test_the_clock_in_2099_went_to_the_dlq_with_its_reason(outcome):
-    reasons = {row["raw"]: row["reason"] for row in outcome["lake"].json_lines("dlq")}
+    reasons = {row["raw"]: row["reason"] for row in outcome["lake"].rows("dlq")}
     future = next(record for record in reasons if "from-2099" in record)
     assert reasons[future].startswith("event_ts in the future")
 
 
 def test_sessions_and_windows_are_those_of_one_uninterrupted_run(outcome):
-    lake, expected = outcome["lake"], evaluate(outcome["records"])
+    lake, records = outcome["lake"], outcome["records"]
+    expected = evaluate(records, arrivals=arrivals_of(lake, records))
     assert comparable(lake.rows("processed/sessions"), SESSION_KEYS) == comparable(expected.sessions, SESSION_KEYS)
     assert comparable(lake.rows("processed/title_watch_5m"), WINDOW_KEYS) == comparable(expected.title_windows, WINDOW_KEYS)
     ids = [row["session_id"] for row in lake.rows("processed/sessions")]
