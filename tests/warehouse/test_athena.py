@@ -75,11 +75,11 @@ FIXTURE = Path(__file__).resolve().parents[1] / "data" / "processed_fixture"
 
 
 def test_raw_events_fields_come_from_the_record_text():
-    """The fixture's raw/ holds a play twice (a redelivery, pretty-printed with newlines) and a search,
-    all of user u001 (make_fixture.py): events_by_type reads their fields out of `record`."""
+    """The fixture's raw/ holds a play twice (a redelivery, pretty-printed with newlines), a late play
+    and a search, all of user u001 (make_fixture.py): events_by_type reads their fields out of `record`."""
     athena = LocalAthena(FIXTURE)
     try:
-        assert athena.run_query("events_by_type").rows == [("2024-03-09", "play", 2, 1), ("2024-03-09", "search", 1, 1)]
+        assert athena.run_query("events_by_type").rows == [("2024-03-09", "play", 3, 1), ("2024-03-09", "search", 1, 1)]
         [(arrival, shard, sequence)] = athena.execute(
             "select arrival, shard_id, sequence_number from raw_events where hr = '06'").rows
     finally:

@@ -236,14 +236,19 @@ def _side_zones() -> None:
     browse = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000002", "event_type": "search",
               "event_ts": "2024-03-09T07:14:00.000+01:00", "search_query": "harbor\nlights"}
     browse = {k: v for k, v in browse.items() if k not in ("title_id", "position_ms", "sent_at")}
+    late_event = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000003", "event_ts": "2024-03-09T07:00:00.000Z"}
+    del late_event["sent_at"]
     # As received: the event twice (a redelivery, 2 s later), pretty-printed by its client (a newline
-    # inside the record); the search from a replay of a plain file (no shard, no sequence number).
+    # inside the record); the late event, which raw/ keeps too; the search from a replay of a plain
+    # file (no shard, no sequence number).
     event_text = json.dumps(event, indent=1)
     _write_zone_file(HERE / "raw" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [
         {"record": event_text, "arrival": _at("2024-03-09T07:15:00.400Z"), "shard_id": SHARD,
          "sequence_number": "49590338271490256608559692538361571095921575989136588802"},
         {"record": event_text, "arrival": _at("2024-03-09T07:15:02.400Z"), "shard_id": SHARD,
          "sequence_number": "49590338271490256608559692538361571095921575989136588803"},
+        {"record": json.dumps(late_event, separators=(",", ":")), "arrival": _at("2024-03-09T07:20:00.000Z"),
+         "shard_id": SHARD, "sequence_number": "49590338271490256608559692538361571095921575989136588805"},
     ], RAW_TYPES, int96=True)
     _write_zone_file(HERE / "raw" / "dt=2024-03-09" / "hr=06" / "part-0001-0", [
         {"record": json.dumps(browse, separators=(",", ":")), "arrival": _at("2024-03-09T06:14:00.300Z"),
@@ -253,9 +258,7 @@ def _side_zones() -> None:
         {"raw": "{not json", "reason": "not valid JSON", "received_at": _at("2024-03-09T07:16:00.000Z"),
          "shard_id": SHARD, "sequence_number": "49590338271490256608559692538361571095921575989136588804"},
     ], DLQ_TYPES, int96=True)
-    late = {**{name: None for name in LATE_TYPES.names}, **event,
-            "event_id": "5b0c8f0e-0000-4000-8000-000000000003", "event_ts": "2024-03-09T07:00:00.000Z",
-            "sent_at": None, "received_at": _at("2024-03-09T07:20:00.000Z")}
+    late = {**{name: None for name in LATE_TYPES.names}, **late_event, "received_at": _at("2024-03-09T07:20:00.000Z")}
     _write_zone_file(HERE / "late" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [late], LATE_TYPES, int96=True)
     titles = [dict(zip(("title_id", "name", "kind", "genre", "release_year", "runtime_ms"), t)) for t in TITLES]
     _write_jsonl(HERE / "reference" / "dim_title.jsonl", titles)
