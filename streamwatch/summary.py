@@ -112,7 +112,7 @@ def _raw_counts(lake: Lake) -> _RawCounts:
     table = lake.table("raw", columns=["record", "arrival"])
     if table is None:
         return _RawCounts(0, {}, set(), 0)
-    first_arrival: dict[str, int] = {}
+    first_arrival: dict[str, int | None] = {}
     skewed_ids: set[str] = set()
     skewed = 0
     for record, arrival in zip(table.column("record").to_pylist(), epoch_millis(table.column("arrival"))):
