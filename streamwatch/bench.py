@@ -8,11 +8,12 @@ a JVM of its own (so that its peak resident memory, sampled while it runs, is it
 * ``parse-scan`` — the job's own source (one streaming validation pass per record, watermarks of
   valid events) into a blackhole: what parsing and validating costs over the baseline;
 * ``full`` — the whole job: dedup, DLQ, late split, watched time, sessions, windows, progress,
-  JSON and Parquet sinks, committed exactly once.
+  Parquet sinks of every zone, committed exactly once.
 
 Throughput ratios are taken on whole-process time (JVM start, planning and the final commit
 included) and on Flink's net job run time. The figures are written as JSON for later use
-(``streamwatch plan`` reads the full job's records per second per core).
+(``streamwatch plan`` reads the full job's records per second per core, and the files, bytes and
+rows of each zone of its lake; the bytes per row are saved beside them for a reader).
 """
 
 from __future__ import annotations
@@ -120,21 +121,31 @@ class ZoneSize:
     bytes: int
     rows: int
 
+    @property
+    def bytes_per_row(self) -> float | None:
+        """What a record costs in the zone, compressed and with its share of the files' footers;
+        None for a zone without rows."""
+        return self.bytes / self.rows if self.rows else None
+
+
+@dataclass(frozen=True)
+class BenchRun:
+    measures: list[JobMeasure]
+    lake: dict[str, ZoneSize]  # the full job's lake (parallelism 1)
+    saved_to: Path
+
 
 def zone_sizes(lake: Path) -> dict[str, ZoneSize]:
-    """Committed data files, bytes and rows of each zone of ``lake``."""
-    from streamwatch.lake import Lake, count_lines
+    """Committed data files, bytes and rows of each zone of ``lake`` (rows from the Parquet
+    footers: every zone is Parquet)."""
+    from streamwatch.lake import Lake, parquet_rows
 
     store = Lake(lake)
     sizes = {}
     for zone in ZONES:
         files = store.data_files(zone)
-        if zone.startswith("processed/"):
-            table = store.table(zone)
-            rows = 0 if table is None else table.num_rows
-        else:
-            rows = sum(count_lines(path) for path in files)
-        sizes[zone] = ZoneSize(files=len(files), bytes=sum(path.stat().st_size for path in files), rows=rows)
+        sizes[zone] = ZoneSize(files=len(files), bytes=sum(path.stat().st_size for path in files),
+                               rows=sum(parquet_rows(path) for path in files))
     return sizes
 
 
@@ -155,7 +166,7 @@ def event_time_span_s(input_path: Path) -> float:
 
 
 def run_bench(events: int, seed: int, console, keep: Path | None = None,
-              parallelisms: tuple[int, ...] = (1,)) -> list[JobMeasure]:
+              parallelisms: tuple[int, ...] = (1,)) -> BenchRun:
     """Generate the input, run every job (the full one at each parallelism), save the figures."""
     import shutil
 
@@ -176,15 +187,16 @@ def run_bench(events: int, seed: int, console, keep: Path | None = None,
     finally:
         if keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    save(measures, events=events, lake=lake, event_time_span_s=span)
-    return measures
+    saved_to = save(measures, events=events, lake=lake, event_time_span_s=span)
+    return BenchRun(measures=measures, lake=lake, saved_to=saved_to)
 
 
 def save(measures: list[JobMeasure], events: int, lake: dict[str, ZoneSize], event_time_span_s: float,
          path: Path = RESULTS) -> Path:
     """The figures of this run as JSON, with the machine they were taken on: per job its
     throughput, and for the full job's lake the files, bytes and rows of each zone over the
-    input's event-time span (what `streamwatch plan` scales)."""
+    input's event-time span (what `streamwatch plan` scales), with the bytes per row (null for a
+    zone without rows), which the plan derives itself and a reader wants to see."""
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -193,7 +205,12 @@ def save(measures: list[JobMeasure], events: int, lake: dict[str, ZoneSize], eve
         "event_time_span_s": round(event_time_span_s, 3),
         "jobs": [{**asdict(m), "records_per_second": m.records_per_second,
                   "net_records_per_second": m.net_records_per_second} for m in measures],
-        "lake": {zone: asdict(size) for zone, size in lake.items()},
+        "lake": {zone: {**asdict(size), "bytes_per_row": _rounded(size.bytes_per_row)}
+                 for zone, size in lake.items()},
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

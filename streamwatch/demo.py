@@ -14,7 +14,7 @@ from pathlib import Path
 
 from producer.clock_skew import ClockSkew, SkewShare
 from producer.faults import FaultLedger
-from streamwatch.lake import Lake, count_lines
+from streamwatch.lake import Lake, parquet_rows
 from streamwatch.lake_state import STATE_DIR
 from streamwatch.summary import LakeSummary, summarize
 
@@ -108,7 +108,7 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
         config = load_config().with_overrides(
             source_type="kinesis", source_stream_arn=kinesis.stream_arn, source_aws_endpoint=kinesis.endpoint,
             source_aws_region=kinesis.region, lake_root=str(lake), parallelism=1,
-            checkpoint_interval_ms=settings.checkpoint_interval_ms, file_rollover_ms=settings.checkpoint_interval_ms,
+            checkpoint_interval_ms=settings.checkpoint_interval_ms,
             # the moto server is CloudWatch too: the job publishes its play-starts metrics there
             metrics_enabled=True, metrics_endpoint=kinesis.endpoint, metrics_region=kinesis.region,
         )
@@ -128,7 +128,8 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
                     raise DemoError(f"{report.failed} records were not delivered to Kinesis: {dict(report.errors)}")
                 # Every record ends up, exactly once, in raw/ (valid) or dlq/ (rejected), committed at
                 # each checkpoint: when both hold every delivered record, the job has consumed the
-                # stream. (The source's own counter restarts with the job after a failover.)
+                # stream. (The source's own counter restarts with the job after a failover.) Rows
+                # are counted from each Parquet file's footer.
                 consumed = progress.add_task("records committed to raw/ + dlq/", total=report.sent)
                 deadline = time.monotonic() + settings.consume_timeout_s
                 store = Lake(lake)
@@ -139,7 +140,7 @@ def _stream_into(lake: Path, state, settings: DemoSettings, console) -> DemoResu
                         raise DemoError(f"the Flink job is {status}; see the log in .streamwatch/logs")
                     for path in store.data_files("raw") + store.data_files("dlq"):
                         if path not in counted:
-                            counted[path] = count_lines(path)
+                            counted[path] = parquet_rows(path)
                     committed = sum(counted.values())
                     progress.update(consumed, completed=committed)
                     if committed >= report.sent:

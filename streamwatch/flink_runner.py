@@ -9,22 +9,18 @@ started from one of them (``restore``), as Managed Flink does from its snapshots
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import tempfile
 import time
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from flink_app.config import JobConfig
 from flink_app.job import create_environment, execute, plan
 from flink_app.runtime import connector_jar, local_log_dir, prepare_local_jvm
 from streamwatch.flink_rest import FlinkRest, FlinkRestError
 from streamwatch.lake_state import LakeState, RestorePoint
-from warehouse.lake_files import LocalFiles
 
 LOOPBACK = "127.0.0.1"
 # Every socket of the mini-cluster on loopback (the blob server binds jobmanager.bind-host, which
@@ -256,52 +252,3 @@ def wait_until(condition: Callable[[], bool], timeout_s: float, poll_s: float = 
             return True
         time.sleep(poll_s)
     return condition()
-
-
-def input_files(path: Path) -> list[Path]:
-    """The JSONL files of a replay input: the file itself, or every data file under a directory
-    (hidden and ``_``-prefixed names skipped), in path order — which for the raw zone's
-    ``dt=/hr=`` partitions is event-time order."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise FileNotFoundError(f"replay input {path} does not exist")
-    files = [Path(file) for file in LocalFiles().data_files(str(path))]
-    if not files:
-        raise FileNotFoundError(f"replay input {path} holds no data files")
-    return files
-
-
-@contextmanager
-def ordered_replay_input(path: Path, staging: Path | None = None) -> Iterator[Path]:
-    """One file to replay, in order. Several files are concatenated (path order) into ``staging``
-    (default: a temporary file): Flink's file source reads the files of a directory in no defined
-    order, and replaying hour 10 after hour 11 would turn all of hour 10 late. A staging file that
-    already exists is reused (a resumed replay reads the same file it was checkpointed on)."""
-    files = input_files(path)
-    if len(files) == 1:
-        yield files[0]
-        return
-    if staging is not None:
-        if not staging.exists():
-            _concatenate(files, staging)
-        yield staging
-        return
-    workdir = Path(tempfile.mkdtemp(prefix="streamwatch-replay-"))
-    try:
-        combined = workdir / "replay.jsonl"
-        _concatenate(files, combined)
-        yield combined
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _concatenate(files: list[Path], target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    with partial.open("wb") as out:
-        for file in files:
-            with file.open("rb") as source:
-                shutil.copyfileobj(source, out, length=1 << 20)
-            out.write(b"\n")  # a file without a final newline must not glue two records
-    partial.replace(target)

@@ -1,17 +1,26 @@
-"""Reading what the streaming job wrote: zone paths, Parquet tables and JSON-line counts.
+"""Reading what the streaming job wrote: zone paths, Parquet tables and row counts.
 
-Readers skip what Flink leaves beside committed data: ``_SUCCESS`` markers and hidden in-progress
-files (names starting with ``_`` or ``.``). Partition values dt and hr stay strings ("07").
+Every zone is Parquet: raw/, dlq/ and late/ (zstd) as much as processed/. Readers skip what Flink
+leaves beside committed data: ``_SUCCESS`` markers and hidden in-progress files (names starting
+with ``_`` or ``.``). Partition values dt and hr stay strings ("07").
+
+Timestamps come in two encodings: Flink writes TIMESTAMP(3) as INT96 in UTC (pyarrow reads it as
+``timestamp[ns]`` without a zone), a fixture written with pyarrow may use ``timestamp[ms, UTC]``;
+``epoch_millis`` reads both as milliseconds since the epoch.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 from warehouse.lake_files import LocalFiles
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_UNITS_PER_MILLI = {"ms": 1, "us": 1_000, "ns": 1_000_000}
 
 
 @dataclass(frozen=True)
@@ -25,18 +34,9 @@ class Lake:
         """Committed data files of a zone, in path order."""
         return [Path(path) for path in LocalFiles().data_files(str(self.zone(zone)))]
 
-    def json_lines(self, zone: str) -> Iterator[dict]:
-        for path in self.data_files(zone):
-            with path.open(encoding="utf-8") as handle:
-                for line in handle:
-                    if line.strip():
-                        yield json.loads(line)
-
-    def count_lines(self, zone: str) -> int:
-        return sum(count_lines(path) for path in self.data_files(zone))
-
-    def table(self, zone: str):
-        """A processed zone as a pyarrow Table, with dt and hr as string columns."""
+    def table(self, zone: str, columns: list[str] | None = None) -> "pa.Table | None":
+        """A zone as a pyarrow Table (only ``columns`` when given), with dt and hr as string
+        columns; None when the zone has no data file."""
         import pyarrow as pa
         import pyarrow.dataset as ds
 
@@ -46,14 +46,35 @@ class Lake:
         partitioning = ds.partitioning(pa.schema([("dt", pa.string()), ("hr", pa.string())]), flavor="hive")
         dataset = ds.dataset([str(f) for f in files], format="parquet", partitioning=partitioning,
                              partition_base_dir=str(self.zone(zone)))
-        return dataset.to_table()
+        return dataset.to_table(columns=columns)
 
     def rows(self, zone: str) -> list[dict]:
         table = self.table(zone)
         return [] if table is None else table.to_pylist()
 
+    def row_count(self, zone: str) -> int:
+        """Rows of a zone from the Parquet footers alone: no data page is read."""
+        return sum(parquet_rows(path) for path in self.data_files(zone))
 
-def count_lines(path: Path) -> int:
-    """Non-blank lines of one JSON-lines file."""
-    with path.open("rb") as handle:
-        return sum(1 for line in handle if line.strip())
+
+def parquet_rows(path: Path) -> int:
+    """Rows of one Parquet data file, from its footer (a committed file never changes, so a caller
+    polling a growing zone can count each file once)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def epoch_millis(column: "pa.Array | pa.ChunkedArray") -> list[int | None]:
+    """A timestamp column as milliseconds since the epoch (UTC), whatever its unit and zone: Arrow
+    keeps an instant as UTC under any zone, and Flink's zone-less INT96 is UTC by the job's setting."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_timestamp(column.type):
+        raise TypeError(f"expected a timestamp column, got {column.type}")
+    values = pc.cast(column, pa.int64())
+    unit = column.type.unit
+    if unit == "s":
+        return [None if v is None else v * 1000 for v in values.to_pylist()]
+    return [None if v is None else v // _UNITS_PER_MILLI[unit] for v in values.to_pylist()]

@@ -6,8 +6,9 @@
   a stop takes: the next run resumes from the newest of them (a directory holding ``_metadata``).
 * ``drained``: the last run stopped with a drain (every session and window flushed); resuming its
   state would split the sessions open at that time, so a further run must start ``--fresh``.
-* ``replay-input.jsonl``: a multi-file replay's input, concatenated in path order, kept until the
-  replay has finished so that a killed replay resumes on the same file.
+* ``replay-input.jsonl``: a replay's staged input (``streamwatch/replay_input.py``): several JSON-lines
+  files concatenated in path order, or a raw zone's records one JSON array a line in arrival order;
+  kept until the replay has finished so that a killed replay resumes on the same file.
 
 And in the lake itself, for the batch side: ``processed/stream_progress/_END_OF_INPUT`` says the
 last run ended with its watermark at the end of time (docs/operations.md).

@@ -89,7 +89,8 @@ def choose_restore_point(state: LakeState, options: RunOptions, console) -> Rest
 
 
 def count_records(path: Path) -> int:
-    """Non-blank lines of a replay input (what the job counts as records)."""
+    """Non-blank lines of a staged replay input (what the job counts as records): one record a
+    line in either kind, a raw zone's records with their newlines escaped."""
     with path.open("rb") as handle:
         return sum(1 for line in handle if line.strip())
 
@@ -141,17 +142,20 @@ def _show(progress, task, snapshot: JobProgress | None) -> None:
 
 def replay(config: JobConfig, lake: Path, input_path: Path, options: RunOptions, console) -> ReplayResult:
     """A bounded replay of ``input_path`` into ``lake``: resumes a killed replay of the same input."""
-    from streamwatch.flink_runner import ordered_replay_input, start_job
+    from streamwatch.flink_runner import start_job
+    from streamwatch.replay_input import RAW_ZONE, ordered_replay_input
 
     state = LakeState(lake)
     with state:
         restore = choose_restore_point(state, options, console)
-        with ordered_replay_input(input_path, staging=state.replay_input) as replay_file:
-            records_in = count_records(replay_file)
-            config = config.with_overrides(source_type="file", source_input_path=str(replay_file))
+        with ordered_replay_input(input_path, staging=state.replay_input) as staged:
+            # staged.kind ("jsonl" or "raw-zone") says how the job must read each line of the file
+            records_in = count_records(staged.path)
+            config = config.with_overrides(source_type="file", source_input_path=str(staged.path))
             state.clear_end_of_input()
             started = time.monotonic()
-            console.print(f"replaying {records_in:,} records of {input_path} into {lake} ...")
+            source = f"the raw zone {input_path}" if staged.kind == RAW_ZONE else str(input_path)
+            console.print(f"replaying {records_in:,} records of {source} into {lake} ...")
             job = start_job(config, options.flink_settings, variant=options.variant, state=state, restore=restore,
                             allow_non_restored_state=options.allow_non_restored_state)
             monitor = JobMonitor(job.rest, job.job_id)

@@ -1,5 +1,7 @@
 """A local stand-in for Athena: the tables of ``sql/athena/tables`` become DuckDB views over the
-lake's Parquet and JSON files, and Athena SQL (Trino) is translated to DuckDB by sqlglot.
+lake's Parquet files (every zone, raw/ dlq/ and late/ included, is Parquet), and Athena SQL (Trino)
+is translated to DuckDB by sqlglot -- Athena's JSON functions too, which read the fields of a raw
+record (``json_extract_scalar(record, '$.event_type')`` becomes DuckDB's ``record ->> '$.event_type'``).
 
 Each table's DDL is the single source of its columns, partition keys and format; where it lives
 in the lake is ``ATHENA_LOCATIONS`` (the DDL's ``:location`` is filled per deployment, see
@@ -32,7 +34,6 @@ ATHENA_LOCATIONS: dict[str, str] = {
 }
 _SERDE_FORMATS = {
     "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe": "parquet",
-    "org.openx.data.jsonserde.JsonSerDe": "json",
 }
 
 
@@ -100,23 +101,15 @@ def _named_arg(name: str, value: exp.Expression) -> exp.Expression:
 
 
 def _reader(table: AthenaTable, files: list[str]) -> exp.Expression:
-    """read_parquet(...) or read_json(...) over ``files``, partition columns from their paths."""
+    """read_parquet(...) over ``files``, partition columns from their paths, Parquet columns
+    matched by name as Athena matches them."""
     paths = exp.Array(expressions=[exp.Literal.string(f) for f in files])
     options = [
         _named_arg("hive_partitioning", exp.true()),
         _named_arg("hive_types_autocast", exp.false()),
+        _named_arg("union_by_name", exp.true()),
     ]
-    if table.format == "parquet":
-        # Athena matches Parquet columns by name.
-        return exp.ReadParquet(expressions=[paths, *options, _named_arg("union_by_name", exp.true())])
-    columns = exp.Struct(
-        expressions=[
-            exp.PropertyEQ(this=exp.Literal.string(name), expression=exp.Literal.string(kind.sql("duckdb")))
-            for name, kind in table.columns
-        ]
-    )
-    json_options = [_named_arg("format", exp.Literal.string("newline_delimited")), _named_arg("columns", columns)]
-    return exp.func("read_json", paths, *json_options, *options)
+    return exp.ReadParquet(expressions=[paths, *options])
 
 
 def view_query(table: AthenaTable, files: list[str]) -> exp.Select:

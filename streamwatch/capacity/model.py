@@ -29,7 +29,6 @@ GIB = 1024**3
 WINDOW_S = 300  # the job's 5-minute windows (title_watch_5m, stream_progress)
 WINDOWS_PER_DAY = 86_400 // WINDOW_S
 MINUTES_PER_DAY = 1_440  # the job's 1-minute play-start windows (play_starts_1m)
-ROW_FORMAT_ZONES = ("raw", "dlq", "late")  # JSON lines: an open file persists its tail at a checkpoint
 
 
 @dataclass(frozen=True)
@@ -111,10 +110,10 @@ def categories_with_rows(rows: float, shares: list[float]) -> float:
     return sum(1 - math.exp(-rows * share) for share in shares)
 
 
-def requests_per_object(object_bytes: float, row_format: bool, part_bytes: float) -> float:
-    """PUT-class requests to write one object by multipart upload: create, each part, complete; a
-    row-format file also uploads its unfinished tail once, at the checkpoint it stays open over."""
-    return 2 + max(1, math.ceil(object_bytes / part_bytes)) + (1 if row_format else 0)
+def requests_per_object(object_bytes: float, part_bytes: float) -> float:
+    """PUT-class requests to write one object by multipart upload: create, each part, complete.
+    Every zone is Parquet, a bulk format, so no file stays open over a checkpoint."""
+    return 2 + max(1, math.ceil(object_bytes / part_bytes))
 
 
 class _Builder:
@@ -291,12 +290,15 @@ class _Builder:
                  f"{top:.1%} of the playback events are of one title in the simulator ({self.sim}): they all reach "
                  f"one instance of the title-window step (keyed by title_id) after each instance's local "
                  f"pre-aggregation; more KPUs do not spread them")
-        ttl_s = self.t["DedupStateTtlMs"] / 1000
-        state = self.records_peak * ttl_s * 100 + self.s.concurrent_viewers * 1000
+        grace_s, late_s = self.t["DedupGraceMs"] / 1000, self.t["WatermarkOutOfOrdernessMs"] / 1000
+        kept_s = grace_s + late_s
+        state = self.records_peak * kept_s * 100 + self.s.concurrent_viewers * 1000
         storage = self.limit("flink_kpu_storage_gb")
         self.add("flink.state_bytes", "state, an estimate (not measured)", state, "bytes",
-                 f"records/s at peak x the dedup TTL of {ttl_s:,.0f} s (template) x ~100 bytes per event_id + ~1 KB "
-                 f"per watching viewer's open session: docs/architecture.md's sizes per key; "
+                 f"records/s at peak x {kept_s:,.0f} s x ~100 bytes per event_id + ~1 KB per watching viewer's open "
+                 f"session (docs/architecture.md's sizes per key): the dedup keeps an event_id until the watermark "
+                 f"has passed its event time + dedup.grace.ms, so for the grace ({grace_s:,.0f} s) + the allowed "
+                 f"out-of-orderness ({late_s:,.0f} s) of event time (template); "
                  f"{state / (self.kpus * storage * 1e9):.1%} of the {self.kpus:,} KPUs' running storage "
                  f"({storage:g} GB each)")
         self.flink_month = (self.kpus_billed * HOURS_PER_MONTH * self.price("flink_kpu_hour")
@@ -327,13 +329,13 @@ class _Builder:
 
     def s3(self) -> None:
         b, t = self.b, self.t
-        self.roll_s = max(t["CheckpointIntervalMs"] / 1000, 60)
+        self.roll_s = t["CheckpointIntervalMs"] / 1000
         self.intervals = 86_400 / self.roll_s
         split_at, part = self.limit("file_sink_part_bytes"), self.limit("s3_min_part_bytes")
         self.add("s3.roll_interval_s", "a file sink rolls its files every", self.roll_s, "s",
-                 f"Parquet files at every checkpoint, JSON files at the job's rollover interval max(checkpoint, 60 s) "
-                 f"(flink_app/job.py), both at {split_at / 2**20:g} MiB too; CheckpointIntervalMs "
-                 f"{t['CheckpointIntervalMs']:,.0f} (template default). So each of the job's {self.parallelism:,} "
+                 f"every zone is Parquet, which rolls at every checkpoint, and at {split_at / 2**20:g} MiB too; "
+                 f"CheckpointIntervalMs {t['CheckpointIntervalMs']:,.0f} (template default). So each of the job's "
+                 f"{self.parallelism:,} "
                  f"instances writes one file per interval for every partition (dt=/hr=) it got rows for: the number "
                  f"of objects follows parallelism, checkpoint interval and partitions, not only volume")
         per_event = self.events_day / b.events
@@ -358,11 +360,11 @@ class _Builder:
             bytes_day = rows_day * per_row
             objects, commits, how = self._objects(zone, rows_day, bytes_day)
             object_bytes = bytes_day / objects if objects else 0.0
-            requests = objects * requests_per_object(object_bytes, zone in ROW_FORMAT_ZONES, part) + commits
+            requests = objects * requests_per_object(object_bytes, part) + commits
             self.requests_day += requests
             self.add(f"s3.{name}.bytes_per_day", f"{zone}: bytes a day", bytes_day, "bytes",
                      f"{rows_day:,.0f} rows ({rows_basis}) x {per_row:,.1f} bytes per row ({size.bytes:,} bytes / "
-                     f"{size.rows:,} rows in the bench's lake)")
+                     f"{size.rows:,} rows of compressed Parquet in the bench's lake)")
             self.add(f"s3.{name}.objects_per_day", f"{zone}: objects a day", objects, "objects",
                      f"{how}; plus a _SUCCESS marker per hour, rewritten at every commit; {requests:,.0f} PUT-class "
                      f"requests a day (multipart uploads in parts of {part / 2**20:g} MiB)")

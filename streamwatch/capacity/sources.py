@@ -39,8 +39,8 @@ class Cited:
 KINESIS_SHARD_QUOTAS = "docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html"
 FLINK_SCALING = "docs.aws.amazon.com/managed-flink/latest/java/how-scaling.html"
 FLINK_RESOURCES = "docs.aws.amazon.com/managed-flink/latest/java/how-resources.html"
-FLINK_FILE_SINK = ("apache/flink FileSystemTableSink.java (Parquet rolls at every checkpoint; JSON at the "
-                   "rollover interval) and FileSystemConnectorOptions.java (sink.rolling-policy.file-size 128 MiB)")
+FLINK_FILE_SINK = ("apache/flink FileSystemTableSink.java (a bulk format such as Parquet rolls at every "
+                   "checkpoint) and FileSystemConnectorOptions.java (sink.rolling-policy.file-size 128 MiB)")
 
 LIMITS: dict[str, Cited] = {
     "kinesis_shard_records_per_s": Cited(1000, "records/s", f"per shard, writes ({KINESIS_SHARD_QUOTAS})"),
@@ -141,8 +141,9 @@ def load_prices(path: Path | None) -> dict[str, Price]:
 
 
 def template_defaults(path: Path = TEMPLATE) -> dict[str, float]:
-    """The defaults of the template's parameters the plan uses, and the streaming job's dedup TTL
-    (``DedupStateTtlMs``, a fixed property of the Flink application's ``processing`` group)."""
+    """The defaults of the template's parameters the plan uses, and the streaming job's dedup grace
+    (``DedupGraceMs``: ``dedup.grace.ms``, a fixed property of the Flink application's ``processing``
+    group; the dedup forgets an event_id once the watermark has passed its event time + the grace)."""
     from streamwatch.deploy import load_template
 
     try:
@@ -152,7 +153,7 @@ def template_defaults(path: Path = TEMPLATE) -> dict[str, float]:
                            if resource["Type"] == "AWS::KinesisAnalyticsV2::Application")
         groups = application["Properties"]["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"]
         processing = next(group["PropertyMap"] for group in groups if group["PropertyGroupId"] == "processing")
-        defaults["DedupStateTtlMs"] = float(processing["dedup.state-ttl.ms"])
+        defaults["DedupGraceMs"] = float(processing["dedup.grace.ms"])
         return defaults
     except (OSError, KeyError, TypeError, ValueError, StopIteration) as error:
         raise SourcesError(f"cannot read the parameter defaults of {path}: {error!r}") from None

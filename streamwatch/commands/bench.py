@@ -17,8 +17,9 @@ import click
 def command(events: int, seed: int, parallelisms: tuple[int, ...], keep: Path | None) -> None:
     """Measure replay throughput and JVM peak memory of the full job, of the job's own source
     alone (parse and validate into a blackhole), and of the baseline — Flink's built-in json format
-    scanning the same file into a blackhole — and print the throughput ratios. Each job runs in a
-    process of its own; the figures go to bench-results/latest.json.
+    scanning the same file into a blackhole — and print the throughput ratios, then the full
+    job's lake zone by zone: files, bytes, rows and bytes per record. Each job runs in a process
+    of its own; the figures go to bench-results/latest.json.
 
     \b
     Examples:
@@ -28,10 +29,11 @@ def command(events: int, seed: int, parallelisms: tuple[int, ...], keep: Path | 
     from rich.console import Console
     from rich.table import Table
 
-    from streamwatch.bench import RESULTS, run_bench
+    from streamwatch.bench import run_bench
 
     console = Console()
-    measures = run_bench(events, seed, console, keep, parallelisms=parallelisms or (1,))
+    run = run_bench(events, seed, console, keep, parallelisms=parallelisms or (1,))
+    measures = run.measures
     baseline = measures[0]
     table = Table(title=f"Replay of {baseline.records:,} records on {_cores()} cores", header_style="bold")
     for column in ("job", "parallelism", "whole process (s)", "records/s", "× json-scan",
@@ -54,7 +56,21 @@ def command(events: int, seed: int, parallelisms: tuple[int, ...], keep: Path | 
                 busy.add_row(vertex["name"][:90], f"{vertex['busy_ms'] / 1000:.1f}",
                              f"{vertex['backpressured_ms'] / 1000:.1f}", f"{vertex['idle_ms'] / 1000:.1f}")
             console.print(busy)
-    console.print(f"figures saved to {RESULTS}")
+    console.print(zone_table(run.lake))
+    console.print(f"figures saved to {run.saved_to}")
+
+
+def zone_table(lake: dict):
+    """The full job's lake, zone by zone: files, bytes, rows and bytes per record."""
+    from rich.table import Table
+
+    table = Table(title="full job's lake (parallelism 1)", header_style="bold")
+    for column in ("zone", "files", "bytes", "rows", "bytes per record"):
+        table.add_column(column, justify="left" if column == "zone" else "right")
+    for zone, size in lake.items():
+        per_row = "—" if size.bytes_per_row is None else f"{size.bytes_per_row:,.1f}"
+        table.add_row(zone, f"{size.files:,}", f"{size.bytes:,}", f"{size.rows:,}", per_row)
+    return table
 
 
 def _cores() -> int:

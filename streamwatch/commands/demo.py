@@ -20,8 +20,9 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
     Starts a local Kinesis and a local CloudWatch (moto) on 127.0.0.1, produces simulated playback
     events into the stream (with a few redeliveries, late and malformed records, and 3% of the
     devices with a clock 10 minutes fast, 3% 4 minutes slow), runs the Flink job on the local
-    mini-cluster until it has read every record, stops it with a drain, and prints
-    what the lake holds with the check that records in = on-time + duplicates + DLQ + late, then
+    mini-cluster until it has read every record, stops it with a drain, and prints what the lake
+    holds with the check that records in = on-time + duplicates + DLQ + late first arrivals (a
+    duplicate the dedup had let go is in late/ too, counted once), then
     the play starts per minute the job published and their outage check. Then runs the daily
     batch, loads the local warehouse and writes lake/report.html. Exits non-zero if anything does
     not add up.

@@ -11,9 +11,10 @@ from flink_app.config import ConfigError
 
 @click.command(name="stream")
 @click.option("--source", "source_type", type=click.Choice(["file", "kinesis"]), required=True,
-              help="file: bounded replay of JSONL; kinesis: read a stream until Ctrl-C.")
+              help="file: bounded replay of JSONL or of a lake's raw/ zone; kinesis: read a stream until Ctrl-C.")
 @click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="JSONL file or directory (e.g. a lake's raw/ zone) for --source file.")
+              help="For --source file: a JSONL file or directory of them, or a lake's raw/ zone (Parquet, "
+                   "e.g. lake/raw/dt=2026-11-24), replayed in arrival order.")
 @click.option("--lake", type=click.Path(path_type=Path), default=Path("lake"), show_default=True,
               help="Root of the output lake (raw, processed, dlq, late); the job's checkpoints are kept in <lake>/_flink.")
 @click.option("--stream-arn", help="Kinesis stream ARN for --source kinesis.")
@@ -40,8 +41,10 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
     """Run the sessions and watch-time job on the local Flink mini-cluster.
 
     A file replay returns when every record is processed and every window and session is flushed
-    and committed. Several files (a directory) are replayed in path order, as if received in that
-    order. On Kinesis the job runs until Ctrl-C, which stops it with a savepoint.
+    and committed. Several JSONL files (a directory) are replayed in path order, as if received in
+    that order; a lake's raw/ zone (its Parquet files) is replayed in the order Kinesis delivered
+    its records (arrival, shard, sequence number), with their original arrival times. On Kinesis
+    the job runs until Ctrl-C, which stops it with a savepoint.
 
     Either way the job checkpoints into <lake>/_flink, and the same command run again resumes from
     the last checkpoint or savepoint — after a crash or a Ctrl-C — so that the lake ends exactly as
@@ -60,6 +63,7 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
     from flink_app.config import load_config
     from streamwatch.flink_runner import StateIncompatibleError
     from streamwatch.lake_state import LakeBusyError
+    from streamwatch.replay_input import ReplayInputError
     from streamwatch.stream_run import RunOptions, StreamRunError, follow_kinesis, replay, write_report
     from streamwatch.summary import render_check
 
@@ -81,7 +85,7 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
         base = load_config(properties)
         if source_type == "file":
             if input_path is None:
-                raise click.UsageError("--source file needs --input PATH (a JSONL file or a directory)")
+                raise click.UsageError("--source file needs --input PATH (a JSONL file, a directory, or a raw/ zone)")
             if drain:
                 raise click.UsageError("--drain is for --source kinesis: a replay always ends with every window flushed")
             overrides.setdefault("parallelism", 1)
@@ -105,5 +109,6 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
             console.print(f"every session and window is in {lake}; start again with --fresh")
         else:
             console.print("open sessions and windows are kept in the savepoint: run the same command to resume")
-    except (ConfigError, FileNotFoundError, LakeBusyError, StreamRunError, StateIncompatibleError) as error:
+    except (ConfigError, FileNotFoundError, LakeBusyError, ReplayInputError, StreamRunError,
+            StateIncompatibleError) as error:
         raise click.ClickException(str(error)) from None

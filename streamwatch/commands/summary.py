@@ -13,11 +13,14 @@ import click
 @click.option("--records-in", type=click.IntRange(min=0),
               help="Records the job received (e.g. the producer's 'sent'); default: raw rows + DLQ rows.")
 def command(lake: Path, records_in: int | None) -> None:
-    """Count the zones of a lake written by the streaming job and check DESIGN §5's accounting:
-    records in = on-time unique events + duplicates + DLQ rows + late rows.
+    """Count the zones of a lake written by the streaming job and check its accounting:
+    records in = on-time unique events + duplicates + DLQ rows + late first arrivals, and
+    raw rows + DLQ rows = records in. A duplicate that arrived after the dedup had let its
+    event_id go is in late/ too; it counts once, as a duplicate.
 
-    Without --records-in the input is taken to be every record the lake kept (raw + DLQ), which
-    checks that every valid event is either in a session or in late/.
+    Without --records-in the input is taken to be every record the lake kept (raw + DLQ rows,
+    counted from the Parquet footers), which checks that every valid event is either in a
+    session, a duplicate or in late/.
 
     \b
     Example:
@@ -30,7 +33,7 @@ def command(lake: Path, records_in: int | None) -> None:
 
     store = Lake(lake)
     if records_in is None:
-        records_in = store.count_lines("raw") + store.count_lines("dlq")
+        records_in = store.row_count("raw") + store.row_count("dlq")
     summary = summarize(store, records_in=records_in)
     render(summary, Console())
     if not summary.adds_up:

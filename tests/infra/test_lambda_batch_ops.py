@@ -245,58 +245,137 @@ CONTRACT_EVENT = {"event_id": "e", "event_type": "play", "event_ts": "2024-03-09
                   "schema_version": 1}
 
 
-def _raw_day(s3, events_by_hour):
-    for hour, events in events_by_hour.items():
-        body = "".join(json.dumps(e) + "\n" for e in events).encode()
-        s3.put_object(Bucket="sw-lake", Key=f"raw/dt=2024-03-09/hr={hour}/part-0", Body=body)
-    s3.put_object(Bucket="sw-lake", Key="raw/dt=2024-03-09/hr=07/.part-1.inprogress",
-                  Body=json.dumps({**CONTRACT_EVENT, "hidden_field": 1}).encode())
+class DriftAthena(FakeAthena):
+    """Answers the day's measures, and the raw sample query (the one naming "$path") with ``fields``:
+    what Athena would count in the sampled records."""
+
+    def __init__(self, measures, fields, sampled):
+        super().__init__(["SUCCEEDED"], _rows(measures))
+        header = {"Data": [{"VarCharValue": "field_name"}, {"VarCharValue": "records"},
+                           {"VarCharValue": "sampled_records"}]}
+        self.sample_rows = [header] + [{"Data": [{"VarCharValue": name}, {"VarCharValue": str(n)},
+                                                 {"VarCharValue": str(sampled)}]} for name, n in fields.items()]
+        self.queries = []
+
+    def start_query_execution(self, **kwargs):
+        self.queries.append(kwargs)
+        return super().start_query_execution(**kwargs)
+
+    def get_query_results(self, QueryExecutionId):
+        if '"$path"' in self.queries[-1]["QueryString"]:
+            return {"ResultSet": {"Rows": self.sample_rows}}
+        return super().get_query_results(QueryExecutionId)
+
+
+def _raw_day(s3, sizes_by_hour):
+    """Data files of raw/dt=2024-03-09 of the given sizes (their bytes do not matter: Athena reads them),
+    plus a marker and an in-progress file that are no data."""
+    for hour, sizes in sizes_by_hour.items():
+        for n, size in enumerate(sizes):
+            s3.put_object(Bucket="sw-lake", Key=f"raw/dt=2024-03-09/hr={hour}/part-{n}", Body=b"x" * size)
+        s3.put_object(Bucket="sw-lake", Key=f"raw/dt=2024-03-09/hr={hour}/_SUCCESS", Body=b"")
+    s3.put_object(Bucket="sw-lake", Key="raw/dt=2024-03-09/hr=07/.part-9.inprogress", Body=b"x" * 10)
 
 
 def test_quality_reports_a_field_clients_started_sending(lambda_module, aws_credentials, monkeypatch):
     """Item 10: a field outside the contract in raw/ is reported (not a failure), with how many carry it."""
     dq = lambda_module("data_quality")
-    for key, value in {"GLUE_DATABASE": "db", "ATHENA_WORKGROUP": "wg", "LAKE_URI": "s3://sw-lake"}.items():
+    for key, value in {"GLUE_DATABASE": "db", "ATHENA_WORKGROUP": "wg", "LAKE_URI": "s3://sw-lake",
+                       "RAW_SAMPLE_BYTES": "1000"}.items():
         monkeypatch.setenv(key, value)
+    fields = {name: 5 for name in CONTRACT_EVENT} | {"sent_at": 2, "ab_test_group": 2, "network": 1}
+    athena = DriftAthena(GOOD, fields, sampled=5)
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="sw-lake")
-        _raw_day(s3, {"07": [CONTRACT_EVENT] * 3 + [{**CONTRACT_EVENT, "ab_test_group": "B"}],
-                      "08": [{**CONTRACT_EVENT, "ab_test_group": "A", "network": "5g"}, "not an object"]})
-        report = dq.handler({"dt": "2024-03-09"}, athena=FakeAthena(["SUCCEEDED"], _rows(GOOD)), s3=s3)
-    # the oracle: the fields written above that are not in DESIGN §3's table
+        _raw_day(s3, {"07": [300, 200], "08": [100]})
+        report = dq.handler({"dt": "2024-03-09"}, athena=athena, s3=s3)
+    # the oracle: the fields answered above that are not in the contract's table (sent_at is)
     assert report["unknown_fields"] == {"ab_test_group": 2, "network": 1}
     assert report["has_unknown_fields"] is True and report["raw_records_sampled"] == 5
     assert "ab_test_group (2 records)" in report["unknown_fields_message"]
+    # 1000 bytes over two hours: 500 each; hr=07's largest file within 500 is part-0 (300), hr=08's is its only one
+    assert (report["raw_files_sampled"], report["raw_bytes_sampled"]) == (2, 400)
+    sample = athena.queries[-1]
+    assert sample["ExecutionParameters"][:3] == ["'2024-03-09'", "'s3://sw-lake/raw/dt=2024-03-09/hr=07/part-0'",
+                                                 "'s3://sw-lake/raw/dt=2024-03-09/hr=08/part-0'"]
+    assert len(sample["ExecutionParameters"]) == sample["QueryString"].count("?") == 25
+    assert (sample["WorkGroup"], sample["QueryExecutionContext"]) == ("wg", {"Database": "db"})
 
 
-def test_drift_sampling_reads_whole_lines_within_its_budget(lambda_module):
+def test_a_day_without_raw_files_samples_nothing_and_runs_no_query(lambda_module, aws_credentials):
     raw_fields = lambda_module("raw_fields")
-    lines = [json.dumps({**CONTRACT_EVENT, "extra": n}).encode() for n in range(100)]
-
-    class Reader:
-        read = 0
-
-        def hour_files(self, dt):
-            return {"00": ["a"], "01": ["b"]}
-
-        def head(self, key, max_bytes):
-            data = b"\n".join(lines) + b"\n"
-            Reader.read += min(len(data), max_bytes)
-            return data[:max_bytes]
-
-    drift = raw_fields.unknown_fields_of_day(Reader(), "2024-03-09", max_bytes=1000)
-    assert Reader.read <= 1000
-    per_line = len(lines[0]) + 1
-    assert drift.records == 2 * (500 // per_line) and drift.unknown_fields == {"extra": drift.records}
+    athena = DriftAthena(GOOD, {}, sampled=0)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="sw-lake")
+        drift = raw_fields.unknown_fields_of_day(athena, raw_fields.S3RawListing("s3://sw-lake", s3), "2024-03-09",
+                                                 "db", "wg")
+    assert (drift.records, drift.unknown_fields, drift.files) == (0, {}, 0) and athena.queries == []
 
 
-def test_the_contract_field_list_matches_the_raw_table(lambda_module):
+@pytest.mark.parametrize("sizes, budget, chosen", [
+    # hour -> file sizes; the files chosen (hour, size), worked by hand from the rule
+    ({"00": [10, 40, 60], "01": [30]}, 100, [("00", 40), ("01", 30)]),  # share 50: the largest within it
+    ({"00": [80, 90], "01": [30]}, 100, [("00", 80)]),  # nothing within 50: the smallest, while the total fits
+    ({"00": [120], "01": [30]}, 100, [("01", 30)]),  # a file larger than the budget is never read
+    ({"00": [0, 5]}, 100, [("00", 5)]),  # an empty file holds nothing to sample
+    ({}, 100, []),
+])
+def test_the_sample_is_at_most_one_file_an_hour_within_the_budget(lambda_module, sizes, budget, chosen):
+    raw_fields = lambda_module("raw_fields")
+    hours = {hour: [raw_fields.DataFile(f"raw/hr={hour}/part-{n}", size) for n, size in enumerate(files)]
+             for hour, files in sizes.items()}
+    sample = raw_fields.choose_sample(hours, budget)
+    assert [(file.key.split("/")[1][3:], file.size) for file in sample] == chosen
+    assert sum(file.size for file in sample) <= budget
+
+
+def test_the_sample_parameters_fill_every_path_slot_and_quote_their_values(lambda_module):
+    raw_fields = lambda_module("raw_fields")
+    params = raw_fields.sample_parameters("2024-03-09", ["s3://b/raw/a", "s3://b/raw/it's"])
+    assert params[:3] == ["'2024-03-09'", "'s3://b/raw/a'", "'s3://b/raw/it''s'"]
+    assert params[3:] == ["'s3://b/raw/it''s'"] * (raw_fields.PATH_SLOTS - 2)
+
+
+def test_the_sample_query_counts_top_level_fields_of_the_records(lambda_module, tmp_path):
+    """The sample query's SQL on the local Athena engine over a raw zone written here, with its
+    "$path" filter taken out of the tree (the local views have no such column); the counts are
+    those of the records written."""
+    raw_fields = lambda_module("raw_fields")
+    from warehouse.athena import LocalAthena
+    from warehouse.sql_files import parse_statement
+
+    from tests.streamwatch.zone_files import write_raw
+
+    records = [CONTRACT_EVENT, {**CONTRACT_EVENT, "ab_test_group": "B"},
+               {**CONTRACT_EVENT, "ab_test_group": "A", "network": "5g"}]
+    write_raw(tmp_path / "raw" / "dt=2024-03-09" / "hr=07" / "part-0",
+              [(json.dumps(r), "2024-03-09T07:00:00Z", None, None) for r in records])
+    write_raw(tmp_path / "raw" / "dt=2024-03-10" / "hr=07" / "part-0",
+              [(json.dumps({**CONTRACT_EVENT, "other_day": 1}), "2024-03-10T07:00:00Z", None, None)])
+    tree = parse_statement(raw_fields.without_comments(raw_fields.SAMPLE_QUERY.read_text()), "athena")
+    [path_filter] = [node for node in tree.find_all(exp.In) if node.this.name == "$path"]
+    path_filter.replace(exp.true())
+    placeholder = next(tree.find_all(exp.Placeholder))
+    placeholder.replace(exp.Literal.string("2024-03-09"))
+    engine = LocalAthena(tmp_path)
+    try:
+        rows = engine.execute(tree.sql("athena")).rows
+    finally:
+        engine.close()
+    counts = {field: (n, sampled) for field, n, sampled in rows}
+    assert counts["ab_test_group"] == (2, 3) and counts["network"] == (1, 3) and counts["event_id"] == (3, 3)
+    assert "other_day" not in counts and len(counts) == len(CONTRACT_EVENT) + 2
+
+
+def test_the_contract_field_list_matches_the_late_table(lambda_module):
+    """late_events holds a late event's contract fields, then received_at; raw_events holds the record as text."""
     from batch.event_contract import EVENT_FIELDS
 
-    raw = sqlglot.parse_one((REPO_ROOT / "sql" / "athena" / "tables" / "raw_events.sql").read_text()
-                            .replace(":location", "'s3://x/'"), read="athena")
-    assert tuple(c.name for c in raw.this.expressions) == EVENT_FIELDS
+    late = sqlglot.parse_one((REPO_ROOT / "sql" / "athena" / "tables" / "late_events.sql").read_text()
+                             .replace(":location", "'s3://x/'"), read="athena")
+    assert tuple(c.name for c in late.this.expressions) == (*EVENT_FIELDS, "received_at")
 
 
 # ---------------------------------------------------------------- stream_progress

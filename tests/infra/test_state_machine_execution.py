@@ -103,10 +103,12 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
         )["stateMachineArn"]
 
         def run(execution_input: dict, measures: dict | None = None, redshift=("FINISHED", None), days: int = 1,
-                queries: list | None = None) -> dict:
+                queries: list | None = None, later: list | None = None) -> dict:
+            """``queries`` answer before the day's measures, ``later`` after them (the raw sample)."""
             state["redshift"] = redshift
             for _ in range(days):
                 athena_backends[ACCOUNT][REGION].query_results_queue.append(athena_result(measures or GOOD_MEASURES))
+            athena_backends[ACCOUNT][REGION].query_results_queue.extend(later or [])
             for extra in queries or []:
                 athena_backends[ACCOUNT][REGION].query_results_queue.insert(0, extra)
             arn = sfn.start_execution(stateMachineArn=machine, input=json.dumps(execution_input))["executionArn"]
@@ -223,13 +225,25 @@ def athena_text_result(values: dict[str, str]):
     return QueryResults(rows=rows, column_info=[{"Name": n, "Type": "varchar"} for n in names])
 
 
+def sample_result(fields: dict[str, int], sampled: int):
+    """What Athena answers to the raw sample query: records per top-level field."""
+    from moto.athena.models import QueryResults
+
+    names = ("field_name", "records", "sampled_records")
+    rows = [{"Data": [{"VarCharValue": n} for n in names]}]
+    rows += [{"Data": [{"VarCharValue": f}, {"VarCharValue": str(n)}, {"VarCharValue": str(sampled)}]}
+             for f, n in fields.items()]
+    return QueryResults(rows=rows, column_info=[{"Name": n, "Type": "varchar"} for n in names])
+
+
 def test_fields_clients_started_sending_are_reported_and_the_day_still_loads(workflow):
     import boto3 as _boto3
 
-    record = {"event_id": "e1", "event_type": "play", "user_id": "u", "ab_test_group": "B"}
+    # a data file of the day's raw zone (its bytes are Athena's to read), so the check samples it
     _boto3.client("s3", region_name=REGION).put_object(
-        Bucket="sw-lake", Key=f"raw/dt={DT}/hr=10/part-0", Body=(json.dumps(record) + "\n").encode())
-    result = workflow({"dt": DT})
+        Bucket="sw-lake", Key=f"raw/dt={DT}/hr=10/part-0", Body=b"PAR1" + b"\0" * 100 + b"PAR1")
+    fields = {"event_id": 1, "event_type": 1, "user_id": 1, "ab_test_group": 1}
+    result = workflow({"dt": DT}, later=[sample_result(fields, sampled=1)])
 
     assert result["execution"]["status"] == "SUCCEEDED", result["history"][-3:]
     assert len(result["alerts"]) == 1

@@ -137,8 +137,12 @@ DESIGN_COLUMNS = {
     "daily_title_popularity": ["title_id", "play_starts", "watch_time_ms", "peak_5m_viewers", "watch_rank"],
     "daily_device_summary": ["device_type", "country", "sessions", "users", "watch_time_ms", "avg_session_ms"],
     "dim_title": ["title_id", "name", "kind", "genre", "release_year", "runtime_ms"],
-    "dlq_records": ["raw", "reason", "received_at"],
+    "dlq_records": ["raw", "reason", "received_at", "shard_id", "sequence_number"],
     "stream_progress": ["window_start", "window_end", "titles"],
+    "raw_events": ["record", "arrival", "shard_id", "sequence_number"],
+    "late_events": ["event_id", "event_type", "event_ts", "user_id", "device_id", "device_type", "country",
+                    "title_id", "position_ms", "search_query", "app_version", "sent_at", "schema_version",
+                    "received_at"],
 }
 ZONES = {
     "raw_events": "raw/", "dlq_records": "dlq/", "late_events": "late/", "sessions": "processed/sessions/",
@@ -162,7 +166,7 @@ def test_catalog_has_every_lake_table_with_the_design_columns(template):
     for name, table in tables.items():
         kinds = {c["Name"]: c["Type"] for c in table["StorageDescriptor"]["Columns"]}
         for column, kind in kinds.items():
-            if column.endswith(("_start", "_end")) and name not in ("raw_events", "late_events"):
+            if column.endswith(("_start", "_end")) or column in ("arrival", "received_at"):
                 assert kind == "timestamp", (name, column)
             if column.endswith(("_ms", "_count", "_starts", "_viewers")) or column in ("sessions", "devices", "users"):
                 assert kind in ("bigint", "double"), (name, column)
@@ -182,9 +186,12 @@ def test_catalog_tables_project_their_hive_partitions_under_the_right_zone(templ
         assert location == "s3://${LakeBucket}/" + ZONES[name]
         suffix = "dt=${!dt}/hr=${!hr}/" if hourly else "dt=${!dt}/"
         assert params["storage.location.template"]["Fn::Sub"] == location + suffix
-        serde = table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
-        parquet = ZONES[name].startswith(("processed", "curated"))
-        assert serde == ("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" if parquet else "org.openx.data.jsonserde.JsonSerDe")
+        # every zone is Parquet, raw/ dlq/ and late/ included
+        assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == \
+            "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", name
+        assert table["StorageDescriptor"]["InputFormat"] == \
+            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", name
+        assert params["classification"] == "parquet", name
 
 
 ATHENA_DDL = sorted((REPO_ROOT / "sql" / "athena" / "tables").glob("*.sql"))
@@ -254,6 +261,28 @@ def test_flink_property_groups_are_a_valid_job_configuration(template):
     flink = app["ApplicationConfiguration"]["FlinkApplicationConfiguration"]
     assert flink["CheckpointConfiguration"]["CheckpointingEnabled"] is True
     assert flink["ParallelismConfiguration"]["AutoScalingEnabled"] == {"Ref": "FlinkAutoScaling"}
+
+
+def test_the_processing_group_sets_the_grace_alignment_and_max_parallelism(template):
+    """raw/, dlq/ and late/ roll at every checkpoint (no rollover key); the dedup forgets an id a grace
+    period after the watermark passed its event time (no TTL key)."""
+    groups = template["Resources"]["FlinkApplication"]["Properties"]["ApplicationConfiguration"][
+        "EnvironmentProperties"]["PropertyGroups"]
+    processing = next(g["PropertyMap"] for g in groups if g["PropertyGroupId"] == "processing")
+    assert {key: processing[key] for key in ("dedup.grace.ms", "source.alignment.max-drift.ms",
+                                             "source.sync.interval.ms", "max-parallelism")} == {
+        "dedup.grace.ms": "60000", "source.alignment.max-drift.ms": "60000", "source.sync.interval.ms": "1000",
+        "max-parallelism": "1024"}
+    assert "dedup.state-ttl.ms" not in processing and "file.rollover.ms" not in processing
+
+
+def test_the_quality_check_samples_raw_well_under_the_workgroup_cutoff(template):
+    cutoff = template["Resources"]["AthenaWorkGroup"]["Properties"]["WorkGroupConfiguration"]["BytesScannedCutoffPerQuery"]
+    function = template["Resources"]["DataQualityFunction"]["Properties"]
+    sample = int(function["Environment"]["Variables"]["RAW_SAMPLE_BYTES"])
+    assert 0 < sample <= cutoff / 10
+    queries = 2 * int(function["Environment"]["Variables"]["QUERY_TIMEOUT_SECONDS"])
+    assert function["Timeout"] > queries  # the measures and the sample query both fit in one invocation
 
 
 def test_local_and_deployed_property_groups_have_the_same_keys(template):
@@ -480,7 +509,10 @@ def test_the_raw_crawler_detects_drift_without_touching_our_tables(template):
     assert crawler["RecrawlPolicy"] == {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"}
     assert crawler["SchemaChangePolicy"] == {"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"}
     assert crawler["DatabaseName"] == {"Ref": "DriftGlueDatabase"} != {"Ref": "GlueDatabase"}
-    assert [t["Path"] for t in crawler["Targets"]["S3Targets"]] == [{"Fn::Sub": "s3://${LakeBucket}/raw/"}]
+    [target] = crawler["Targets"]["S3Targets"]
+    assert target["Path"] == {"Fn::Sub": "s3://${LakeBucket}/raw/"}
+    assert target["Exclusions"] == ["**/_*", "**/.*"]  # markers and in-progress files are no data
+    assert 1 <= target["SampleSize"] <= 249  # a few Parquet footers of each new folder, not every file
     # its role can write only its own database, never the lake database with the projected tables
     role = template["Resources"]["RawDriftCrawlerRole"]["Properties"]
     text = json.dumps(role)

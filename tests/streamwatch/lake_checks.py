@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 
-from streamwatch.lake import Lake, count_lines
+from streamwatch.lake import Lake, parquet_rows
 
 SESSION_KEYS = ["user_id", "device_id", "device_type", "country", "session_start", "session_end", "duration_ms",
                 "event_count", "play_count", "titles_watched", "watch_time_ms", "dt", "hr"]
@@ -20,9 +20,10 @@ def comparable(rows, keys):
 
 
 def committed_records(lake: Path) -> int:
-    """Records committed to raw/ + dlq/: every record received lands in exactly one of them."""
+    """Records committed to raw/ + dlq/: every record received lands in exactly one of them (rows of
+    their committed Parquet files, from the footers)."""
     store = Lake(lake)
-    return sum(count_lines(path) for path in store.data_files("raw") + store.data_files("dlq"))
+    return sum(parquet_rows(path) for path in store.data_files("raw") + store.data_files("dlq"))
 
 
 def wait_for_committed(lake: Path, at_least: int, timeout_s: float, alive=lambda: True) -> int:

@@ -127,7 +127,8 @@ def test_every_module_main_py_imports_is_in_the_flink_zip(dist, tmp_path):
 def test_lambda_bundle_prepares_a_load_from_the_bundle_alone(dist, tmp_path):
     root = unpack(dist / packaging.LAMBDA_ZIP, tmp_path / "lambda")
     assert {"run_date.py", "load_statements.py", "data_quality.py", "data_quality.sql", "stream_progress.py",
-            "stream_progress.sql", "raw_fields.py", "athena_query.py"} <= {p.name for p in root.iterdir()}
+            "stream_progress.sql", "raw_fields.py", "raw_sample_fields.sql", "athena_query.py"} <= {
+        p.name for p in root.iterdir()}
     # of the batch package, only the pure modules the Lambdas import travel (no Spark code)
     assert sorted(p.name for p in (root / "batch").iterdir()) == ["__init__.py", "completeness.py", "event_contract.py"]
     assert (root / "sql" / "redshift" / "load").is_dir()
@@ -141,6 +142,7 @@ def test_lambda_bundle_prepares_a_load_from_the_bundle_alone(dist, tmp_path):
         "    def data_files(self, uri): return [uri + 'part-0.parquet']\n"
         "statements = load_statements.statements_for_day('2024-03-09', 's3://lake', 'arn:aws:iam::1:role/r', Lake())\n"
         "assert any(sql.startswith('COPY') for _, sql in statements)\n"
+        "assert raw_fields.SAMPLE_QUERY.read_text().count('?') == raw_fields.PATH_SLOTS + 1\n"
         "print(len(statements), len(data_quality.query_text()))\n"
     )
     result = run_isolated(code, root, STREAMWATCH_SQL_DIR=str(root / "sql"))

@@ -3,6 +3,9 @@ values stay strings, and the DDL renders for a real location."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import pytest
 import sqlglot
 
@@ -66,3 +69,32 @@ def test_table_ddl_fills_the_location_for_a_deployment():
     location = parsed.find(sqlglot.exp.LocationProperty)
     assert location.this.this == "s3://my-lake/prod/processed/sessions/"
     assert "'projection.enabled'='true'" in ddl and "--" not in ddl and "/*" not in ddl
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "processed_fixture"
+
+
+def test_raw_events_fields_come_from_the_record_text():
+    """The fixture's raw/ holds a play twice (a redelivery, pretty-printed with newlines), a late play
+    and a search, all of user u001 (make_fixture.py): events_by_type reads their fields out of `record`."""
+    athena = LocalAthena(FIXTURE)
+    try:
+        assert athena.run_query("events_by_type").rows == [("2024-03-09", "play", 3, 1), ("2024-03-09", "search", 1, 1)]
+        [(arrival, shard, sequence)] = athena.execute(
+            "select arrival, shard_id, sequence_number from raw_events where hr = '06'").rows
+    finally:
+        athena.close()
+    assert (arrival, shard, sequence) == (datetime(2024, 3, 9, 6, 14, 0, 300000), None, None)
+
+
+def test_the_side_zones_are_parquet_with_timestamps_of_arrival():
+    athena = LocalAthena(FIXTURE)
+    try:
+        [(reason, received)] = athena.execute("select reason, received_at from dlq_records").rows
+        [(event_id, sent_at, late_received)] = athena.execute(
+            "select event_id, sent_at, received_at from late_events").rows
+    finally:
+        athena.close()
+    assert (reason, received) == ("not valid JSON", datetime(2024, 3, 9, 7, 16))
+    assert (event_id, sent_at, late_received) == ("5b0c8f0e-0000-4000-8000-000000000003", None,
+                                                 datetime(2024, 3, 9, 7, 20))

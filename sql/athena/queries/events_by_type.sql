@@ -1,10 +1,10 @@
--- events_by_type: valid events of each type per day, and how many users sent them.
--- Grain: one row per (dt, event_type). Source: raw_events.
+-- events_by_type: valid events of each type per day as received (redeliveries included), and how many users sent them.
+-- Grain: one row per (dt, event_type). Source: raw_events, the fields read from each record's JSON text.
 with events as (
     select
         dt,
-        event_type,
-        user_id
+        json_extract_scalar(record, '$.event_type') as event_type,
+        json_extract_scalar(record, '$.user_id') as user_id
     from raw_events
 )
 

@@ -1,6 +1,6 @@
--- late_events: events that arrived behind the watermark (JSON lines), by event time.
--- Grain: one row per late event. Source: late/ in the lake (Hive-style dt=/hr= partitions),
--- found by partition projection (no crawler, no MSCK); :location is that prefix, filled in at creation.
+-- late_events: events that arrived behind the watermark (zstd Parquet), by event time.
+-- Grain: one row per late event (a redelivery the dedup had let go included). Source: late/ in the lake
+-- (Hive-style dt=/hr= partitions), found by partition projection; :location is that prefix, filled in at creation.
 create external table if not exists late_events (
     event_id string,
     event_type string,
@@ -13,14 +13,15 @@ create external table if not exists late_events (
     position_ms bigint,
     search_query string,
     app_version string,
+    sent_at string,
     schema_version int,
-    received_at string
+    received_at timestamp
 )
 partitioned by (dt string, hr string)
-row format serde 'org.openx.data.jsonserde.JsonSerDe'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
 stored as
-inputformat 'org.apache.hadoop.mapred.TextInputFormat'
-outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+inputformat 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
 location :location
 tblproperties (
     'projection.enabled' = 'true',

@@ -1,25 +1,17 @@
--- raw_events: valid events exactly as received (JSON lines, DESIGN §3), by event time.
--- Grain: one row per valid, unique event. Source: raw/ in the lake (Hive-style dt=/hr= partitions),
--- found by partition projection (no crawler, no MSCK); :location is that prefix, filled in at creation.
+-- raw_events: valid records exactly as received, with when and where Kinesis received them (zstd Parquet).
+-- Grain: one row per valid record, redeliveries and late events included. Source: raw/ in the lake (dt=/hr=
+-- of event time), found by partition projection (no crawler, no MSCK); :location is that prefix, filled in at creation.
 create external table if not exists raw_events (
-    event_id string,
-    event_type string,
-    event_ts string,
-    user_id string,
-    device_id string,
-    device_type string,
-    country string,
-    title_id string,
-    position_ms bigint,
-    search_query string,
-    app_version string,
-    schema_version int
+    record string,
+    arrival timestamp,
+    shard_id string,
+    sequence_number string
 )
 partitioned by (dt string, hr string)
-row format serde 'org.openx.data.jsonserde.JsonSerDe'
+row format serde 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
 stored as
-inputformat 'org.apache.hadoop.mapred.TextInputFormat'
-outputformat 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+inputformat 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+outputformat 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
 location :location
 tblproperties (
     'projection.enabled' = 'true',

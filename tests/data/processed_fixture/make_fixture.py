@@ -1,5 +1,6 @@
 """Writes the fixture lake in this directory: processed/ as Flink 1.20 lays it out, plus reference/,
-raw/, dlq/ and late/ samples. Deterministic; rerun it after changing it:
+and raw/, dlq/ and late/ samples (zstd Parquet with the contract's columns, as the job writes them).
+Deterministic; rerun it after changing it:
 
     .venv/bin/python tests/data/processed_fixture/make_fixture.py
 
@@ -7,7 +8,8 @@ What it exercises: three dts (the last with sessions but no playback, so an empt
 a session that starts before midnight and ends after it (it belongs to its start's dt); two titles
 tied on watch time (rank by title_id); INT96 and INT64-millisecond timestamps side by side;
 several part files per partition; ``_SUCCESS`` markers; and a hidden in-progress file full of
-garbage that every reader must skip.
+garbage that every reader must skip. In raw/: a record as received with a newline inside, a
+redelivery, and a record from a plain-file replay (no shard, no sequence number).
 """
 
 from __future__ import annotations
@@ -201,21 +203,63 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records))
 
 
+TIMESTAMP = pa.timestamp("ms", tz="UTC")
+RAW_TYPES = pa.schema([("record", pa.string()), ("arrival", TIMESTAMP), ("shard_id", pa.string()),
+                       ("sequence_number", pa.string())])
+DLQ_TYPES = pa.schema([("raw", pa.string()), ("reason", pa.string()), ("received_at", TIMESTAMP),
+                       ("shard_id", pa.string()), ("sequence_number", pa.string())])
+LATE_TYPES = pa.schema([("event_id", pa.string()), ("event_type", pa.string()), ("event_ts", pa.string()),
+                        ("user_id", pa.string()), ("device_id", pa.string()), ("device_type", pa.string()),
+                        ("country", pa.string()), ("title_id", pa.string()), ("position_ms", pa.int64()),
+                        ("search_query", pa.string()), ("app_version", pa.string()), ("sent_at", pa.string()),
+                        ("schema_version", pa.int32()), ("received_at", TIMESTAMP)])
+SHARD = "shardId-000000000000"
+
+
+def _at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _write_zone_file(path: Path, rows: list[dict], schema: pa.Schema, int96: bool) -> None:
+    """One zstd Parquet file as the job writes raw/, dlq/ and late/ (Flink's TIMESTAMP(3) is INT96)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path, compression="zstd",
+                   use_deprecated_int96_timestamps=int96)
+    (path.parent / "_SUCCESS").write_bytes(b"")
+
+
 def _side_zones() -> None:
     event = {"event_id": "5b0c8f0e-0000-4000-8000-000000000001", "event_type": "play",
              "event_ts": "2024-03-09T07:15:00.000Z", "user_id": "u001", "device_id": "d0010", "device_type": "mobile",
-             "country": "DE", "title_id": "t001", "position_ms": 0, "app_version": "5.1.0", "schema_version": 1}
+             "country": "DE", "title_id": "t001", "position_ms": 0, "app_version": "5.1.0",
+             "sent_at": "2024-03-09T07:15:00.200Z", "schema_version": 1}
     browse = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000002", "event_type": "search",
-              "event_ts": "2024-03-09T07:14:00.000+01:00", "title_id": None, "position_ms": None,
-              "search_query": "harbor"}
-    browse = {k: v for k, v in browse.items() if v is not None}
-    _write_jsonl(HERE / "raw" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [event])
-    _write_jsonl(HERE / "raw" / "dt=2024-03-09" / "hr=06" / "part-0001-0", [browse])
-    _write_jsonl(HERE / "dlq" / "dt=2024-03-09" / "hr=07" / "part-0000-0",
-                 [{"raw": "{not json", "reason": "not a JSON object", "received_at": "2024-03-09T07:16:00.000Z"}])
-    late = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000003", "event_ts": "2024-03-09T07:00:00.000Z",
-            "received_at": "2024-03-09T07:20:00.000Z"}
-    _write_jsonl(HERE / "late" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [late])
+              "event_ts": "2024-03-09T07:14:00.000+01:00", "search_query": "harbor\nlights"}
+    browse = {k: v for k, v in browse.items() if k not in ("title_id", "position_ms", "sent_at")}
+    late_event = {**event, "event_id": "5b0c8f0e-0000-4000-8000-000000000003", "event_ts": "2024-03-09T07:00:00.000Z"}
+    del late_event["sent_at"]
+    # As received: the event twice (a redelivery, 2 s later), pretty-printed by its client (a newline
+    # inside the record); the late event, which raw/ keeps too; the search from a replay of a plain
+    # file (no shard, no sequence number).
+    event_text = json.dumps(event, indent=1)
+    _write_zone_file(HERE / "raw" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [
+        {"record": event_text, "arrival": _at("2024-03-09T07:15:00.400Z"), "shard_id": SHARD,
+         "sequence_number": "49590338271490256608559692538361571095921575989136588802"},
+        {"record": event_text, "arrival": _at("2024-03-09T07:15:02.400Z"), "shard_id": SHARD,
+         "sequence_number": "49590338271490256608559692538361571095921575989136588803"},
+        {"record": json.dumps(late_event, separators=(",", ":")), "arrival": _at("2024-03-09T07:20:00.000Z"),
+         "shard_id": SHARD, "sequence_number": "49590338271490256608559692538361571095921575989136588805"},
+    ], RAW_TYPES, int96=True)
+    _write_zone_file(HERE / "raw" / "dt=2024-03-09" / "hr=06" / "part-0001-0", [
+        {"record": json.dumps(browse, separators=(",", ":")), "arrival": _at("2024-03-09T06:14:00.300Z"),
+         "shard_id": None, "sequence_number": None},
+    ], RAW_TYPES, int96=False)
+    _write_zone_file(HERE / "dlq" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [
+        {"raw": "{not json", "reason": "not valid JSON", "received_at": _at("2024-03-09T07:16:00.000Z"),
+         "shard_id": SHARD, "sequence_number": "49590338271490256608559692538361571095921575989136588804"},
+    ], DLQ_TYPES, int96=True)
+    late = {**{name: None for name in LATE_TYPES.names}, **late_event, "received_at": _at("2024-03-09T07:20:00.000Z")}
+    _write_zone_file(HERE / "late" / "dt=2024-03-09" / "hr=07" / "part-0000-0", [late], LATE_TYPES, int96=True)
     titles = [dict(zip(("title_id", "name", "kind", "genre", "release_year", "runtime_ms"), t)) for t in TITLES]
     _write_jsonl(HERE / "reference" / "dim_title.jsonl", titles)
 

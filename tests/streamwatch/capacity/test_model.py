@@ -70,7 +70,8 @@ def test_flink_from_the_measured_throughput_per_core():
     assert "at least 2, so it used every core" in plan.line("flink.per_core_p1").basis
     assert plan.value("flink.month") == pytest.approx(4 * MONTH_H * 0.1 + 3 * 50 * 0.1)
     assert plan.value("flink.top_title_peak_per_s") == pytest.approx(20_000 * 10_000 / 205_600 * 0.5)
-    assert plan.value("flink.state_bytes") == pytest.approx(20_240 * 3600 * 100 + N * 1000)
+    # ids kept for the grace (60 s) + the out-of-orderness (5 s) of event time, ~100 bytes each
+    assert plan.value("flink.state_bytes") == pytest.approx(20_240 * 65 * 100 + N * 1000)
 
 
 def test_fifty_million_viewers_go_past_the_default_quotas():
@@ -189,8 +190,8 @@ def test_the_two_object_formulas():
     assert writers_with_rows(0, 5) == 0
     assert writers_with_rows(1e6, 5) == pytest.approx(5)
     assert writers_with_rows(1, 1) == pytest.approx(1 - 1 / math.e)
-    assert requests_per_object(0, False, 5 * MIB) == 3  # create, one part, complete
-    assert requests_per_object(12 * MIB, True, 5 * MIB) == 2 + 3 + 1
+    assert requests_per_object(0, 5 * MIB) == 3  # create, one part, complete
+    assert requests_per_object(12 * MIB, 5 * MIB) == 2 + 3
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -202,3 +203,17 @@ def test_the_two_object_formulas():
 def test_settings_refuse_what_cannot_be_planned(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Settings(**kwargs)
+
+
+def test_every_zone_rolls_at_every_checkpoint():
+    """raw/, dlq/ and late/ are Parquet like the rest: a shorter checkpoint interval means more
+    objects in every zone, with no separate rollover interval."""
+    from streamwatch.capacity.bench_figures import load_bench
+    from streamwatch.capacity.model import build_plan
+    from tests.streamwatch.capacity.plan_fixture import FIXTURE, TEMPLATE, TEST_PRICES, VIEWERS
+
+    fast = build_plan(Settings(concurrent_viewers=N), VIEWERS, load_bench(FIXTURE),
+                      {**TEMPLATE, "CheckpointIntervalMs": 10_000}, TEST_PRICES)
+    assert fast.value("s3.roll_interval_s") == 10
+    assert fast.value("s3.raw.objects_per_day") == WRITERS * (8640 + 24)
+    assert "rolls at every checkpoint" in fast.line("s3.roll_interval_s").basis

@@ -56,8 +56,9 @@ def test_the_template_defaults_are_the_template_s():
     for parameter in ("CheckpointIntervalMs", "FlinkParallelismPerKpu", "RawRetentionDays", "DlqRetentionDays",
                       "LateRetentionDays"):
         assert defaults[parameter] == default(parameter)
-    ttl = re.search(r"dedup\.state-ttl\.ms: \"([0-9]+)\"", text)
-    assert ttl and defaults["DedupStateTtlMs"] == float(ttl.group(1))
+    grace = re.search(r"dedup\.grace\.ms: \"([0-9]+)\"", text)
+    assert grace and defaults["DedupGraceMs"] == float(grace.group(1))
+    assert defaults["WatermarkOutOfOrdernessMs"] == default("WatermarkOutOfOrdernessMs")
 
 
 def test_an_unreadable_template_is_reported(tmp_path):

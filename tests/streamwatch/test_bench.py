@@ -1,0 +1,57 @@
+"""What `streamwatch bench` measures of the full job's lake, and that `streamwatch plan` reads what
+it saves (no job is run here: the lake is written by hand)."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from streamwatch.bench import ZONES, JobMeasure, ZoneSize, save, zone_sizes
+from streamwatch.capacity.bench_figures import load_bench
+from streamwatch.commands.bench import zone_table
+from tests.streamwatch.zone_files import write_dlq, write_raw
+
+
+def test_zone_sizes_count_files_bytes_and_rows_of_every_zone(tmp_path):
+    lake = tmp_path / "lake"
+    raw = [write_raw(lake / "raw" / "dt=2024-03-09" / "hr=07" / f"part-{n}",
+                     [('{"event_id": "a"}', "2024-03-09T07:00:00Z", "s", str(k)) for k in range(rows)])
+           for n, rows in enumerate((3, 2))]
+    (lake / "raw" / "dt=2024-03-09" / "hr=07" / "_SUCCESS").write_bytes(b"")
+    (lake / "raw" / "dt=2024-03-09" / "hr=07" / ".part-9.inprogress").write_bytes(b"not yet")
+    dlq = write_dlq(lake / "dlq" / "dt=2024-03-09" / "hr=07" / "part-0", [("x", "not valid JSON", "2024-03-09T07:00Z")])
+    sessions = lake / "processed" / "sessions" / "dt=2024-03-09" / "hr=07" / "part-0"
+    sessions.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"event_count": [1, 2, 3, 4]}), sessions)
+    sizes = zone_sizes(lake)
+    assert set(sizes) == set(ZONES)
+    assert sizes["raw"] == ZoneSize(files=2, bytes=sum(p.stat().st_size for p in raw), rows=5)
+    assert sizes["dlq"] == ZoneSize(files=1, bytes=dlq.stat().st_size, rows=1)
+    assert sizes["processed/sessions"].rows == 4
+    assert sizes["late"] == ZoneSize(files=0, bytes=0, rows=0) and sizes["late"].bytes_per_row is None
+    assert sizes["raw"].bytes_per_row == sizes["raw"].bytes / 5
+
+
+def test_the_saved_results_carry_bytes_per_row_and_the_plan_still_reads_them(tmp_path):
+    lake = {zone: ZoneSize(files=1, bytes=1000, rows=400) for zone in ZONES}
+    lake["late"] = ZoneSize(files=0, bytes=0, rows=0)
+    measures = [JobMeasure(name, parallelism, 1_012_000, 40.0, 60.0, 2 * 2**30)
+                for name, parallelism in (("json-scan", 1), ("parse-scan", 1), ("full", 1), ("full-p2", 2))]
+    path = save(measures, events=1_000_000, lake=lake, event_time_span_s=3600.0, path=tmp_path / "latest.json")
+    document = json.loads(path.read_text())
+    assert document["lake"]["raw"] == {"files": 1, "bytes": 1000, "rows": 400, "bytes_per_row": 2.5}
+    assert document["lake"]["late"]["bytes_per_row"] is None
+    figures = load_bench(path)
+    assert figures.zone("raw").bytes == 1000 and figures.zone("raw").rows == 400
+    assert figures.full.net_records_per_second == 1_012_000 / 40.0
+
+
+def test_the_zone_table_shows_bytes_per_record():
+    from rich.console import Console
+
+    console = Console(record=True, width=120)
+    console.print(zone_table({"raw": ZoneSize(files=3, bytes=30_000, rows=240), "late": ZoneSize(0, 0, 0)}))
+    text = console.export_text()
+    assert "bytes per record" in text and "125.0" in text and "—" in text
