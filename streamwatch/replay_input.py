@@ -8,8 +8,9 @@
   ``[arrival_epoch_millis, shard_id, sequence_number, record]`` (``null`` for the shard and the
   sequence number of a record that came from a plain file; the record as a JSON string, so a
   newline inside it is escaped), ordered as Kinesis delivered them: by arrival, then shard, then
-  sequence number compared as a number. The job replays them as received, with their original
-  arrival, so lateness and redeliveries are judged as they were the first time.
+  sequence number compared as a number, then the record's text. The job replays each with its
+  original arrival, so its event time (sent_at corrects a device clock only for a record that came from Kinesis) and the
+  future-skew rule judge it as they did the first time; lateness follows the replay's own order.
 
 Flink's file source reads the files of a directory in no defined order, and replaying hour 10
 after hour 11 would turn all of hour 10 late: hence one staged file. A staged file is written
@@ -143,12 +144,14 @@ def _raw_zone_lines(files: list[Path]) -> list[str]:
     rows = pa.concat_tables(parts)
     sequence = pc.utf8_ltrim(rows.column("sequence_number"), characters="0")
     keyed = rows.append_column("sequence_digits", pc.utf8_length(sequence)).append_column(
-        "sequence_trimmed", sequence).append_column("position", pa.array(range(rows.num_rows), pa.int64()))
+        "sequence_trimmed", sequence)
     # Decimal sequence numbers (Kinesis's run to 56 digits, beyond any integer type) compare as
-    # numbers by their digit count first, then as text; the read position keeps ties stable.
+    # numbers by their digit count first, then as text. Records of a plain file have none: those
+    # that arrived in the same millisecond are taken in the order of their text, so that the order
+    # does not depend on how the zone happens to be split into files.
     order = pc.sort_indices(keyed, sort_keys=[("arrival", "ascending"), ("shard_id", "ascending"),
                                                ("sequence_digits", "ascending"),
-                                               ("sequence_trimmed", "ascending"), ("position", "ascending")],
+                                               ("sequence_trimmed", "ascending"), ("record", "ascending")],
                             null_placement="at_start")
     ordered = rows.take(order)
     return [json.dumps([arrival, shard, sequence_number, record], ensure_ascii=False, separators=(",", ":")) + "\n"

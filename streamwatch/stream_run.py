@@ -149,9 +149,10 @@ def replay(config: JobConfig, lake: Path, input_path: Path, options: RunOptions,
     with state:
         restore = choose_restore_point(state, options, console)
         with ordered_replay_input(input_path, staging=state.replay_input) as staged:
-            # staged.kind ("jsonl" or "raw-zone") says how the job must read each line of the file
             records_in = count_records(staged.path)
-            config = config.with_overrides(source_type="file", source_input_path=str(staged.path))
+            # staged.kind ("jsonl" or "raw-zone") says how the job must read each line of the file
+            config = config.with_overrides(source_type="file", source_input_path=str(staged.path),
+                                           source_replay_format=staged.kind)
             state.clear_end_of_input()
             started = time.monotonic()
             source = f"the raw zone {input_path}" if staged.kind == RAW_ZONE else str(input_path)

@@ -70,9 +70,15 @@ def key_events(rng: random.Random, user: str, device: str, device_type: str, sta
 
 
 def generate(seed: int = 7, keys: int = 24, events_per_key: int = 60, duplicates: float = 0.03,
-             late: int = 6, max_disorder_ms: int = 4000, same_ms_ties: bool = True) -> list[str]:
+             late: int = 6, max_disorder_ms: int = 4000, same_ms_ties: bool = True,
+             far_redeliveries: int = 0) -> list[str]:
     """Records (JSON text) in arrival order. Without ``same_ms_ties`` no two events of a key share
-    a millisecond (their order would depend on how a parallel job's exchanges interleave)."""
+    a millisecond (their order would depend on how a parallel job's exchanges interleave).
+
+    A redelivery (``duplicates``, a share of the records) repeats a record sent less than 20 s of
+    event time before, well within the dedup's grace (60 s); a far redelivery
+    (``far_redeliveries``, a count) repeats one from the first half at a point in the second half,
+    long after the dedup has let its event_id go."""
     gaps_ms = GAPS_MS if same_ms_ties else [gap for gap in GAPS_MS if gap > 0]
     rng = random.Random(seed)
     start = datetime(2026, 11, 20, 22, 50, 0)
@@ -91,13 +97,18 @@ def generate(seed: int = 7, keys: int = 24, events_per_key: int = 60, duplicates
             i += 1
         i += 1
     records: list[str] = []
+    sent: list[tuple[datetime, str]] = []
     newest = None
     for moment, event in timeline:
         event = {**event, "event_ts": format_ts(moment, rng)}
         records.append(json.dumps(event))
+        sent.append((moment, records[-1]))
         newest = moment if newest is None or moment > newest else newest
         if rng.random() < duplicates:
-            records.append(records[rng.randint(max(0, len(records) - 50), len(records) - 1)])
+            recent = [text for at, text in sent[-50:] if newest - at < timedelta(seconds=20)]
+            records.append(rng.choice(recent))
+    for _ in range(far_redeliveries):
+        records.insert(rng.randint(len(records) * 3 // 4, len(records)), rng.choice(sent[: len(sent) // 4])[1])
     # far-late events: well behind the newest event at the point where they are inserted
     for n in range(late):
         at = rng.randint(len(records) // 2, len(records) - 1)

@@ -25,7 +25,7 @@ FROM_2099 = json.dumps({"event_id": "clock-2099", "event_type": "play", "event_t
 
 @pytest.fixture(scope="module")
 def scenario():
-    records = generate(seed=11)
+    records = generate(seed=11, far_redeliveries=3)
     bad = bad_corpus() + [(FROM_2099, "event_ts in the future")]
     rng = random.Random(3)
     # Scatter the bad records through the second half of the stream: some carry a parseable
@@ -80,7 +80,8 @@ def test_scenario_exercises_the_edges(outcome):
     gaps = Counter()
     for session in outcome.sessions:
         gaps["multi-event"] += session["event_count"] > 1
-    assert outcome.duplicates > 10 and len(outcome.late) == 6 and outcome.rejected == len(bad_corpus()) + 1
+    assert outcome.duplicates > 10 and outcome.late_redeliveries == 3 and len(outcome.late) == 6 + 3
+    assert outcome.rejected == len(bad_corpus()) + 1
     assert len(outcome.sessions) > 40 and gaps["multi-event"] > 20
     assert any(s["watch_time_ms"] > 0 for s in outcome.sessions)
 
@@ -102,19 +103,20 @@ def test_title_windows_match_reference(lake, outcome):
 
 
 def test_every_bad_record_is_in_the_dlq_with_its_reason(lake, scenario):
-    dlq = {row["raw"]: row for row in lake.json_lines("dlq")}
+    dlq = {row["raw"]: row for row in lake.rows("dlq")}
     for record, expected in scenario[1]:
         assert record in dlq, f"not in the DLQ: {record[:80]}"
         assert dlq[record]["reason"].startswith(expected), (record[:80], dlq[record]["reason"])
-        assert dlq[record]["received_at"].endswith("Z")
+        assert dlq[record]["received_at"] is not None
+        assert dlq[record]["shard_id"] is None and dlq[record]["sequence_number"] is None  # a plain file
     assert len(dlq) == len(scenario[1])
 
 
 def test_late_events_land_in_late_zone_only(lake, outcome):
-    late = list(lake.json_lines("late"))
+    late = lake.rows("late")
     assert sorted(row["event_id"] for row in late) == sorted(e["event_id"] for e in outcome.late)
-    assert all("received_at" in row and row["event_ts"] for row in late)
-    late_users = {row["user_id"] for row in late}
+    assert all(row["received_at"] is not None and row["event_ts"] for row in late)
+    late_users = {row["user_id"] for row in late if row["event_id"].startswith("late-")}  # not the redeliveries
     assert not [s for s in lake.rows("processed/sessions") if s["user_id"] in late_users]
 
 
@@ -125,35 +127,39 @@ def test_accounting_adds_up(lake, scenario, outcome):
     assert summary.duplicates == outcome.duplicates
     assert summary.dlq_rows == outcome.rejected
     assert summary.late_rows == len(outcome.late)
+    assert summary.late_redeliveries == outcome.late_redeliveries
     assert summary.ontime_events == len(outcome.ontime)
     assert summary.adds_up
 
 
 def test_raw_zone_keeps_valid_records_verbatim(lake, scenario):
     valid = Counter(r for r in scenario[0] if r not in {b for b, _ in scenario[1]})
-    raw = Counter(line for path in lake.data_files("raw") for line in path.read_text().splitlines() if line)
-    assert raw == valid
+    raw = lake.rows("raw")
+    assert Counter(row["record"] for row in raw) == valid
+    assert all(row["arrival"] is not None and row["shard_id"] is None and row["sequence_number"] is None for row in raw)
 
 
-def test_replay_of_the_raw_zone_matches_reference(lake, tmp_path):
+def test_replay_of_the_raw_zone_judges_each_record_by_its_stored_arrival(lake, tmp_path):
     """`streamwatch stream --source file --input <lake>/raw` (a directory of dt=/hr= partitions)
-    is a backfill: files are replayed in path order, so events that were late in the stream are
-    now in event-time order and count."""
+    is a backfill: the records are replayed in the order they arrived, each with its stored
+    arrival. These came from a plain file (no shard), so their event_ts is their event time."""
     from click.testing import CliRunner
 
     from streamwatch.cli import main
     from streamwatch.lake import Lake
 
-    raw = lake.zone("raw")
-    files = sorted(p for p in raw.rglob("part-*") if not p.name.startswith("."))
-    records = [line for path in files for line in path.read_text().splitlines() if line.strip()]
-    expected = evaluate(records)
-    result = CliRunner().invoke(main, ["stream", "--source", "file", "--input", str(raw), "--lake", str(tmp_path / "backfill")])
+    rows = sorted(lake.rows("raw"), key=lambda row: (row["arrival"], row["record"]))
+    expected = evaluate([row["record"] for row in rows], arrivals=[row["arrival"] for row in rows],
+                        corrects_clock=False)
+    result = CliRunner().invoke(main, ["stream", "--source", "file", "--input", str(lake.zone("raw")),
+                                       "--lake", str(tmp_path / "backfill")])
     assert result.exit_code == 0, result.output
     backfill = Lake(tmp_path / "backfill")
     assert _comparable(backfill.rows("processed/sessions"), SESSION_KEYS) == _comparable(expected.sessions, SESSION_KEYS)
     assert _comparable(backfill.rows("processed/title_watch_5m"), WINDOW_KEYS) == _comparable(expected.title_windows, WINDOW_KEYS)
-    assert backfill.count_lines("late") == len(expected.late) and backfill.count_lines("dlq") == 0
+    assert len(backfill.rows("late")) == len(expected.late) and backfill.rows("dlq") == []
+    arrivals = Counter((row["record"], row["arrival"]) for row in lake.rows("raw"))
+    assert Counter((row["record"], row["arrival"]) for row in backfill.rows("raw")) == arrivals
 
 
 PLAY_START_KEYS = ["window_start", "window_end", "country", "device_type", "play_starts", "dt", "hr"]

@@ -129,17 +129,18 @@ class Outcome:
 def evaluate(records: list[str], out_of_orderness_ms: int = 5000, gap_ms: int = 1_800_000,
              cap_ms: int = 120_000, received_at: datetime | None = None,
              max_future_skew_ms: int = 900_000, arrivals: list[datetime] | None = None,
-             dedup_grace_ms: int = 60_000) -> Outcome:
+             dedup_grace_ms: int = 60_000, corrects_clock: bool | None = None) -> Outcome:
     """Apply DESIGN §3-§5 to records in arrival order. Without ``arrivals`` they are a plain replay,
     all received at ``received_at`` (naive UTC; default: now, as a replay reads them), and keep
     their event_ts; with ``arrivals`` (one naive UTC time per record, as Kinesis stamps them) a
-    record's sent_at corrects its event time.
+    record's sent_at corrects its event time (unless ``corrects_clock`` is False: records of a
+    plain file replayed from a raw zone keep their stored arrival but no shard).
 
     A redelivery counts once while its event_id is remembered: until the watermark has passed the
     first arrival's event time by ``dedup_grace_ms``; after that it is judged like a new event
     (late, in practice). The clock behind the watermark advances by min(event time, arrival)."""
     received_at = received_at or datetime.now(timezone.utc).replace(tzinfo=None)
-    corrects_clock = arrivals is not None
+    corrects_clock = arrivals is not None if corrects_clock is None else corrects_clock
     outcome = Outcome(records_in=len(records))
     seen_ids: dict[str, datetime] = {}  # event_id -> event time of its first arrival
     max_seen: datetime | None = None

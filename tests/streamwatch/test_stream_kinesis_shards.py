@@ -50,7 +50,7 @@ def run(connector_jar, records, tmp_path_factory):
         shard_sizes = _records_per_shard(kinesis)
         config = load_config().with_overrides(
             source_type="kinesis", source_stream_arn=kinesis.stream_arn, source_aws_endpoint=kinesis.endpoint,
-            source_aws_region=kinesis.region, lake_root=str(lake), parallelism=2, checkpoint_interval_ms=1000, file_rollover_ms=1000,
+            source_aws_region=kinesis.region, lake_root=str(lake), parallelism=2, checkpoint_interval_ms=1000,
         )
         state = LakeState(lake)
         job = start_job(config, state=state)
@@ -83,7 +83,7 @@ def test_every_shard_held_records_before_the_job_started(run, records):
 def test_no_on_time_event_is_late(run, records):
     lake, _, _ = run
     expected = evaluate(records)
-    assert sorted(row["event_id"] for row in lake.json_lines("late")) == sorted(e["event_id"] for e in expected.late)
+    assert sorted(row["event_id"] for row in lake.rows("late")) == sorted(e["event_id"] for e in expected.late)
 
 
 def test_sessions_and_windows_equal_the_single_shard_reference(run, records):

@@ -31,7 +31,7 @@ def resumed(connector_jar, tmp_path_factory):
     source.write_text("\n".join(records) + "\n", encoding="utf-8")
     lake = workdir / "lake"
     config = load_config().with_overrides(source_type="file", source_input_path=str(source), lake_root=str(lake),
-                                          parallelism=2, checkpoint_interval_ms=300, file_rollover_ms=300)
+                                          parallelism=2, checkpoint_interval_ms=300)
     state = LakeState(lake)
     job = start_job(config, state=state)
     try:
@@ -61,7 +61,7 @@ def test_the_lake_is_that_of_one_uninterrupted_replay(resumed):
     records, result = resumed["records"], resumed["result"]
     expected = evaluate(records)
     lake = Lake(resumed["lake"])
-    raw = Counter(line for path in lake.data_files("raw") for line in path.read_text().splitlines() if line)
+    raw = Counter(row["record"] for row in lake.rows("raw"))
     assert raw == Counter(records)
     assert comparable(lake.rows("processed/sessions"), SESSION_KEYS) == comparable(expected.sessions, SESSION_KEYS)
     assert comparable(lake.rows("processed/title_watch_5m"), WINDOW_KEYS) == comparable(expected.title_windows, WINDOW_KEYS)
