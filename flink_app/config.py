@@ -21,6 +21,9 @@ INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST")
 # arrival, shard and sequence number (streamwatch/replay_input.py).
 REPLAY_FORMATS = ("jsonl", "raw-zone")
 MAX_PARALLELISM_LIMIT = 32_768  # Flink's upper bound for pipeline.max-parallelism
+# Keys of the source group with this prefix go to the Kinesis connector's consumer as they are
+# (e.g. consumer.flink.shard.getrecords.maxrecordcount): its own tuning, which the job does not interpret.
+CONSUMER_PREFIX = "consumer."
 
 _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "input.path", "replay.format"),
@@ -56,6 +59,8 @@ class SourceConfig:
     initial_position: str = "TRIM_HORIZON"
     input_path: str | None = None
     replay_format: str = "jsonl"
+    # (property, value) pairs for the Kinesis connector's consumer, without the "consumer." prefix
+    consumer_properties: tuple[tuple[str, str], ...] = ()
 
     @property
     def stream_name(self) -> str:
@@ -130,6 +135,8 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
     groups = _groups(document, origin)
     for group_id, known in _KNOWN_KEYS.items():
         for key in groups.get(group_id, {}):
+            if group_id == "source" and key.startswith(CONSUMER_PREFIX) and len(key) > len(CONSUMER_PREFIX):
+                continue
             if key not in known:
                 raise ConfigError(
                     f"{origin}: unknown key '{key}' in property group '{group_id}'"
@@ -158,6 +165,8 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         initial_position=source_map.get("initial.position", "TRIM_HORIZON"),
         input_path=source_map.get("input.path"),
         replay_format=source_map.get("replay.format", "jsonl"),
+        consumer_properties=tuple(sorted((key[len(CONSUMER_PREFIX):], value) for key, value in source_map.items()
+                                         if key.startswith(CONSUMER_PREFIX))),
     )
     defaults = JobConfig(source=source, lake_root="")
     config = JobConfig(
@@ -256,6 +265,11 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
     for key, (value, minimum) in positive.items():
         if value < minimum:
             raise ConfigError(f"{origin}: key '{key}' in property group 'processing' must be >= {minimum}, got {value}")
+    if 0 < config.alignment_max_drift_ms <= config.source_idle_timeout_ms:
+        raise ConfigError(
+            f"{origin}: key 'source.alignment.max-drift.ms' in property group 'processing' ({config.alignment_max_drift_ms}) "
+            f"must exceed 'source.idle-timeout.ms' ({config.source_idle_timeout_ms}), or be 0 (no alignment): a shard "
+            "that falls quiet must go idle before it could hold the others back")
     if config.metrics.enabled:
         if not config.metrics.region:
             raise ConfigError(f"{origin}: key 'cloudwatch.region' in property group 'metrics' is required when metrics are enabled")

@@ -140,6 +140,7 @@ def source_options(config: JobConfig) -> dict[str, str]:
                 "flink.shard.discovery.intervalmillis": "2000",
             }
         )
+    consumer.update(dict(source.consumer_properties))  # the operator's own tuning of the connector wins
     options.update({f"kinesis.{key}": value for key, value in consumer.items()})
     return options
 

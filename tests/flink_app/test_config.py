@@ -50,6 +50,8 @@ def test_config_is_frozen():
         ({"processing": {"source.alignment.max-drift.ms": "-5"}}, "key 'source.alignment.max-drift.ms' in property group 'processing' must be >= 0"),
         ({"processing": {"dedup.state-ttl.ms": "3600000"}}, "unknown key 'dedup.state-ttl.ms' in property group 'processing'"),
         ({"source": {"replay.format": "csv"}}, "key 'replay.format' in property group 'source' must be one of jsonl, raw-zone"),
+        ({"processing": {"source.alignment.max-drift.ms": "20000"}},
+         "key 'source.alignment.max-drift.ms' in property group 'processing' (20000) must exceed 'source.idle-timeout.ms' (30000)"),
     ],
 )
 def test_wrong_values_name_the_key(overrides, message):
@@ -94,3 +96,13 @@ def test_stream_command_reports_config_errors(tmp_path):
     result = CliRunner().invoke(main, ["stream", "--source", "file", "--input", str(bad), "--properties", str(bad)])
     assert result.exit_code == 1
     assert "key 'watch.cap.ms' in property group 'processing' must be an integer" in result.output
+
+
+def test_consumer_keys_of_the_source_group_go_to_the_connector_as_they_are():
+    from flink_app.job import source_options
+
+    config = parse_property_groups(groups(source={"consumer.flink.shard.getrecords.maxrecordcount": "100"}))
+    assert config.source.consumer_properties == (("flink.shard.getrecords.maxrecordcount", "100"),)
+    assert source_options(config)["kinesis.flink.shard.getrecords.maxrecordcount"] == "100"
+    with pytest.raises(ConfigError, match="unknown key 'consumer.' in property group 'source'"):
+        parse_property_groups(groups(source={"consumer.": "x"}))

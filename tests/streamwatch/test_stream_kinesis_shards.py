@@ -51,6 +51,8 @@ def run(connector_jar, records, tmp_path_factory):
         config = load_config().with_overrides(
             source_type="kinesis", source_stream_arn=kinesis.stream_arn, source_aws_endpoint=kinesis.endpoint,
             source_aws_region=kinesis.region, lake_root=str(lake), parallelism=2, checkpoint_interval_ms=1000,
+            # hours of event time preloaded: a wide drift and a quick exchange keep the aligned catch-up fast
+            alignment_max_drift_ms=600_000, shard_sync_interval_ms=200,
         )
         state = LakeState(lake)
         job = start_job(config, state=state)

@@ -18,9 +18,9 @@ import io.streamwatch.flink.time.EventTimeClock;
  * What the source subtasks tell each other through the JobManager (Flink's
  * {@code GlobalAggregateManager}, as the Kinesis connector's own {@code JobManagerWatermarkTracker}
  * does): each subtask reports its local watermark, the shards it has registered and its ended
- * shards still waiting for their children; it learns the global watermark (the minimum over the
- * subtasks that are not idle) and which of its waiting shards have every child registered
- * somewhere. Messages travel as Java-serialized bytes, so that the JobManager needs no class of
+ * shards still waiting for their children; it learns the watermark of the others (the minimum over
+ * the other subtasks that are not idle: with its own, the job's) and which of its waiting shards
+ * have every child registered somewhere. Messages travel as Java-serialized bytes, so that the JobManager needs no class of
  * ours on its own class path beyond the aggregate function it gets from the job.
  */
 final class ShardCoordination {
@@ -47,15 +47,19 @@ final class ShardCoordination {
     /** The answer to one report. */
     static final class Result implements Serializable {
         private static final long serialVersionUID = 1L;
-        /** Minimum of the local watermarks of the subtasks heard from that are not idle; ALL_IDLE if none. */
-        final long globalWatermark;
+        /**
+         * Minimum of the last local watermarks of the OTHER subtasks heard from that are not idle;
+         * ALL_IDLE if none. The reporter takes its own live watermark with it: a subtask that is
+         * the slowest is then never held back by its own stale report.
+         */
+        final long othersWatermark;
         /** The reporter's shards awaiting children whose children are all registered. */
         final Set<String> released;
         /** How many subtasks have reported so far. */
         final int subtasksHeard;
 
-        Result(long globalWatermark, Set<String> released, int subtasksHeard) {
-            this.globalWatermark = globalWatermark;
+        Result(long othersWatermark, Set<String> released, int subtasksHeard) {
+            this.othersWatermark = othersWatermark;
             this.released = released;
             this.subtasksHeard = subtasksHeard;
         }
@@ -98,11 +102,11 @@ final class ShardCoordination {
 
     /** The answer to the last report of {@code reports}. */
     static Result answer(Reports reports) {
-        long global = ShardClocks.ALL_IDLE;
+        long others = ShardClocks.ALL_IDLE;
         List<ShardLineage> registered = new ArrayList<>();
         for (Update update : reports.bySubtask.values()) {
-            if (update.localWatermark != ShardClocks.ALL_IDLE) {
-                global = Math.min(global, update.localWatermark);
+            if (update.localWatermark != ShardClocks.ALL_IDLE && update != reports.last) {
+                others = Math.min(others, update.localWatermark);
             }
             registered.addAll(update.registered);
         }
@@ -114,7 +118,7 @@ final class ShardCoordination {
                 }
             }
         }
-        return new Result(global == Long.MIN_VALUE ? EventTimeClock.NONE : global, released, reports.bySubtask.size());
+        return new Result(others == Long.MIN_VALUE ? EventTimeClock.NONE : others, released, reports.bySubtask.size());
     }
 
     static byte[] encode(Serializable message) {

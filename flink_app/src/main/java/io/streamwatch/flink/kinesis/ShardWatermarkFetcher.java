@@ -37,12 +37,14 @@ import io.streamwatch.flink.time.EventTimeClock;
  *
  * <ul>
  *   <li><b>Resharding.</b> An ended parent holds the watermark until its children are registered
- *       by some subtask; meanwhile no subtask emits a watermark above the global one (the minimum
- *       of the subtasks' own), so a subtask that has not discovered a child yet cannot carry the
- *       job's event time past the child's first records.
+ *       by some subtask; meanwhile no subtask emits a watermark above the others' (the minimum of
+ *       the other subtasks' own, as last reported), so a subtask that has not discovered a child
+ *       yet cannot carry the job's event time past the child's first records.
  *   <li><b>Alignment.</b> A shard whose own watermark runs more than {@code maxDriftMillis} ahead
- *       of the global one is paused (its reading thread waits before emitting), so that a
- *       catch-up of shards read at different speeds keeps downstream state within the window.
+ *       of the job's (this subtask's live one and the others' last reported) is paused: its
+ *       reading thread waits before emitting, so that a catch-up of shards read at different
+ *       speeds keeps downstream state within the window. The slowest shard is never paused, so
+ *       the catch-up goes as fast as it can read.
  *   <li><b>Restore.</b> Each shard's clock is checkpointed with its sequence number; after a
  *       restore the restored watermark goes out before the first record, so a restart judges
  *       lateness as the run before it did.
@@ -71,7 +73,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
     // Guarded by the checkpoint lock.
     private long emitted = EventTimeClock.NONE;
     private long local = EventTimeClock.NONE;
-    private long global = EventTimeClock.NONE;
+    private long others = EventTimeClock.NONE;
     private boolean ready;
     private boolean idle;
 
@@ -107,7 +109,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         this.ready = coordinator == null;
         MetricGroup metrics = runtimeContext.getMetricGroup().addGroup("streamwatch");
         metrics.gauge("localWatermark", () -> local);
-        metrics.gauge("globalWatermark", () -> global);
+        metrics.gauge("othersWatermark", () -> others);
         metrics.gauge("pausedShards", pausedShards::get);
     }
 
@@ -212,7 +214,8 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         if (maxDriftMillis <= 0) {
             return false;
         }
-        long job = coordinator == null ? local : global;
+        long job = coordinator == null || others == ShardClocks.ALL_IDLE ? local
+                : local == ShardClocks.ALL_IDLE ? others : Math.min(local, others);
         if (job == EventTimeClock.NONE || job == ShardClocks.ALL_IDLE) {
             return false;
         }
@@ -274,7 +277,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
                 ShardCoordination.Result result = coordinator.exchange(update);
                 synchronized (lock) {
                     clocks.release(result.released);
-                    global = result.globalWatermark;
+                    others = result.othersWatermark;
                     ready = true;
                     emitWatermark(false);
                 }
@@ -302,7 +305,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
      * Emits the subtask's watermark when it moved: always on the periodic timer, and from the
      * record path ({@code eager}) once it moved by more than the watermark interval, as Flink
      * SQL's own assigner does. Marks the subtask idle when no shard counts. With other subtasks,
-     * never above the global watermark they last agreed on.
+     * never above the others' watermark as they last reported it.
      */
     private void emitWatermark(boolean eager) {
         if (stopped) {
@@ -318,11 +321,11 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         }
         long watermark = local;
         if (coordinator != null) {
-            if (!ready || global == EventTimeClock.NONE) {
+            if (!ready || others == EventTimeClock.NONE) {
                 return; // the others hold everything back, or have not answered yet
             }
-            if (global != ShardClocks.ALL_IDLE) {
-                watermark = Math.min(watermark, global);
+            if (others != ShardClocks.ALL_IDLE) {
+                watermark = Math.min(watermark, others);
             }
         }
         if (watermark == EventTimeClock.NONE || watermark <= emitted) {

@@ -21,15 +21,18 @@ class ShardCoordinationTest {
     }
 
     @Test
-    void theGlobalWatermarkIsTheMinimumOverSubtasksThatAreNotIdle() {
+    void eachSubtaskLearnsTheMinimumOverTheOthersThatAreNotIdle() {
         ShardCoordination.Reports reports = aggregate.createAccumulator();
-        assertEquals(9_000, report(reports, 0, 9_000, List.of(), List.of()).globalWatermark);
-        assertEquals(4_000, report(reports, 1, 4_000, List.of(), List.of()).globalWatermark);
-        assertEquals(4_000, report(reports, 2, ShardClocks.ALL_IDLE, List.of(), List.of()).globalWatermark);
-        assertEquals(9_000, report(reports, 1, ShardClocks.ALL_IDLE, List.of(), List.of()).globalWatermark);
-        assertEquals(EventTimeClock.NONE, report(reports, 1, EventTimeClock.NONE, List.of(), List.of()).globalWatermark);
-        report(reports, 0, ShardClocks.ALL_IDLE, List.of(), List.of());
-        assertEquals(ShardClocks.ALL_IDLE, report(reports, 1, ShardClocks.ALL_IDLE, List.of(), List.of()).globalWatermark);
+        assertEquals(ShardClocks.ALL_IDLE, report(reports, 0, 9_000, List.of(), List.of()).othersWatermark);
+        assertEquals(9_000, report(reports, 1, 4_000, List.of(), List.of()).othersWatermark);
+        assertEquals(4_000, report(reports, 0, 9_500, List.of(), List.of()).othersWatermark);
+        assertEquals(4_000, report(reports, 2, ShardClocks.ALL_IDLE, List.of(), List.of()).othersWatermark);
+        assertEquals(9_500, report(reports, 1, 4_100, List.of(), List.of()).othersWatermark); // not its own
+        report(reports, 2, EventTimeClock.NONE, List.of(), List.of()); // a shard without a record yet holds all back
+        assertEquals(EventTimeClock.NONE, report(reports, 0, 9_600, List.of(), List.of()).othersWatermark);
+        report(reports, 2, ShardClocks.ALL_IDLE, List.of(), List.of());
+        report(reports, 1, ShardClocks.ALL_IDLE, List.of(), List.of());
+        assertEquals(ShardClocks.ALL_IDLE, report(reports, 0, 9_700, List.of(), List.of()).othersWatermark);
     }
 
     /** An ended parent is released once another subtask reports its children registered. */
