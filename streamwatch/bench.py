@@ -42,6 +42,7 @@ ZONES = tuple(SINKS.values())
 class JobMeasure:
     name: str
     parallelism: int
+    state_backend: str  # "rocksdb" (the service's) or "heap"
     records: int
     net_runtime_s: float
     wall_s: float
@@ -87,12 +88,19 @@ def _peak_rss(process: psutil.Process) -> int:
     return peak
 
 
-def measure_job(name: str, input_path: Path, workdir: Path, parallelism: int = 1) -> JobMeasure:
-    label = name if parallelism == 1 else f"{name}-p{parallelism}"
+def measure_job(name: str, input_path: Path, workdir: Path, parallelism: int = 1,
+                state_backend: str = "rocksdb") -> JobMeasure:
+    """One job in a `streamwatch stream` process of its own: its whole-process time, Flink's run
+    time, busy time per task and the JVM's peak memory. Local runs use RocksDB sized like the
+    service's KPUs (streamwatch/flink_runner.py); ``state_backend="heap"`` measures Flink's
+    HashMap backend instead, for comparison."""
+    label = name + ("-heap" if state_backend == "heap" else "") + (f"-p{parallelism}" if parallelism > 1 else "")
     report = workdir / f"{label}.json"
     command = [sys.executable, "-m", "streamwatch.cli", "stream", "--source", "file", "--input", str(input_path),
                "--lake", str(workdir / f"{label}-lake"), "--report-json", str(report), "--variant", name,
-               "--parallelism", str(parallelism)]
+               "--parallelism", str(parallelism), "--no-summary"]
+    if state_backend == "heap":
+        command += ["--set", "state.backend.type=hashmap"]
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "STREAMWATCH_LOG_DIR": str(workdir / f"{label}-logs")})
@@ -110,7 +118,7 @@ def measure_job(name: str, input_path: Path, workdir: Path, parallelism: int = 1
     if process.returncode != 0:
         raise RuntimeError(f"{label} job failed:\n{process.stderr.read().decode()[-3000:]}")
     figures = json.loads(report.read_text())
-    return JobMeasure(name=label, parallelism=parallelism, records=figures["records_in"],
+    return JobMeasure(name=label, parallelism=parallelism, state_backend=state_backend, records=figures["records_in"],
                       net_runtime_s=figures["net_runtime_ms"] / 1000, wall_s=wall, jvm_peak_rss_bytes=peak,
                       vertices=figures.get("vertices", []))
 
@@ -179,8 +187,10 @@ def run_bench(events: int, seed: int, console, keep: Path | None = None,
         measures = []
         for name in JOBS:
             for parallelism in (parallelisms if name == "full" else (1,)):
-                console.print(f"running {name} (parallelism {parallelism}) ...")
+                console.print(f"running {name} (parallelism {parallelism}, RocksDB) ...")
                 measures.append(measure_job(name, input_path, workdir, parallelism))
+        console.print("running full (parallelism 1, heap state, for comparison) ...")
+        measures.append(measure_job("full", input_path, workdir, 1, state_backend="heap"))
         full = next(m for m in measures if m.name.startswith("full"))
         lake = zone_sizes(workdir / f"{full.name}-lake")
         span = event_time_span_s(input_path)

@@ -117,6 +117,10 @@ def _job(jobs: dict, name: str, parallelism: int) -> JobRun:
         raise BenchResultsError(
             f"the benchmark results have no '{name}' job (the full job at parallelism {parallelism}): {RERUN}")
     job = jobs[name]
+    if job.get("state_backend") != "rocksdb":
+        raise BenchResultsError(
+            f"job '{name}' was measured on {job.get('state_backend', 'heap')} state, which runs about twice as fast as "
+            f"the RocksDB the service runs: {RERUN}")
     if int(job["parallelism"]) != parallelism:
         raise BenchResultsError(f"job '{name}' ran at parallelism {job['parallelism']}, not {parallelism}: {RERUN}")
     run = JobRun(name=name, parallelism=parallelism, records=_positive_int(job["records"], f"{name}.records"),

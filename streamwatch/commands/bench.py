@@ -36,11 +36,12 @@ def command(events: int, seed: int, parallelisms: tuple[int, ...], keep: Path | 
     measures = run.measures
     baseline = measures[0]
     table = Table(title=f"Replay of {baseline.records:,} records on {_cores()} cores", header_style="bold")
-    for column in ("job", "parallelism", "whole process (s)", "records/s", "× json-scan",
+    for column in ("job", "parallelism", "state", "whole process (s)", "records/s", "× json-scan",
                    "job run time (s)", "× json-scan (run time)", "JVM peak RSS (MiB)"):
         table.add_column(column, justify="right")
     for measure in measures:
-        table.add_row(measure.name, str(measure.parallelism), f"{measure.wall_s:.1f}",
+        state = measure.state_backend if measure.name.startswith("full") else "—"
+        table.add_row(measure.name, str(measure.parallelism), state, f"{measure.wall_s:.1f}",
                       f"{measure.records_per_second:,.0f}",
                       f"{measure.records_per_second / baseline.records_per_second:.3f}",
                       f"{measure.net_runtime_s:.1f}",

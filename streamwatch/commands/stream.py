@@ -36,15 +36,20 @@ from flink_app.config import ConfigError
               help="Benchmark jobs: the source alone, or Flink's json format, into a blackhole.")
 @click.option("--report-json", type=click.Path(path_type=Path), hidden=True,
               help="Write the replay's figures as JSON here (used by `streamwatch bench`).")
+@click.option("--no-summary", is_flag=True, hidden=True,
+              help="Do not count the lake after a replay (`streamwatch bench` times the job alone).")
 def command(source_type, input_path, lake, stream_arn, endpoint, region, properties, out_of_orderness_ms,
-            parallelism, fresh, drain, allow_non_restored_state, flink_settings, variant, report_json) -> None:
+            parallelism, fresh, drain, allow_non_restored_state, flink_settings, variant, report_json,
+            no_summary) -> None:
     """Run the sessions and watch-time job on the local Flink mini-cluster.
 
     A file replay returns when every record is processed and every window and session is flushed
     and committed. Several JSONL files (a directory) are replayed in path order, as if received in
-    that order; a lake's raw/ zone (its Parquet files) is replayed in the order Kinesis delivered
-    its records (arrival, shard, sequence number), with their original arrival times. On Kinesis
-    the job runs until Ctrl-C, which stops it with a savepoint.
+    that order; a plain JSONL record has no arrival, so its event_ts is its event time (sent_at
+    corrects no clock). A lake's raw/ zone (its Parquet files) is replayed in the order Kinesis
+    delivered its records (arrival, shard, sequence number), each with its original arrival, so its
+    event time (event_ts + arrival - sent_at) is the one it had live. On Kinesis the job runs until
+    Ctrl-C, which stops it with a savepoint.
 
     Either way the job checkpoints into <lake>/_flink, and the same command run again resumes from
     the last checkpoint or savepoint — after a crash or a Ctrl-C — so that the lake ends exactly as
@@ -80,7 +85,7 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
             raise click.BadParameter(f"expected KEY=VALUE, got {setting!r}", param_hint="--set")
         extra[key.strip()] = value.strip()
     options = RunOptions(fresh=fresh, drain=drain, allow_non_restored_state=allow_non_restored_state, variant=variant,
-                         flink_settings=extra)
+                         flink_settings=extra, summarize=not no_summary)
     try:
         base = load_config(properties)
         if source_type == "file":

@@ -37,7 +37,7 @@ def test_zone_sizes_count_files_bytes_and_rows_of_every_zone(tmp_path):
 def test_the_saved_results_carry_bytes_per_row_and_the_plan_still_reads_them(tmp_path):
     lake = {zone: ZoneSize(files=1, bytes=1000, rows=400) for zone in ZONES}
     lake["late"] = ZoneSize(files=0, bytes=0, rows=0)
-    measures = [JobMeasure(name, parallelism, 1_012_000, 40.0, 60.0, 2 * 2**30)
+    measures = [JobMeasure(name, parallelism, "rocksdb", 1_012_000, 40.0, 60.0, 2 * 2**30)
                 for name, parallelism in (("json-scan", 1), ("parse-scan", 1), ("full", 1), ("full-p2", 2))]
     path = save(measures, events=1_000_000, lake=lake, event_time_span_s=3600.0, path=tmp_path / "latest.json")
     document = json.loads(path.read_text())

@@ -66,3 +66,15 @@ def test_broken_files_name_what_is_wrong(tmp_path, breakage):
         expected = "not readable JSON"
     with pytest.raises(BenchResultsError, match=expected):
         load_bench(path)
+
+
+def test_a_rate_measured_on_heap_state_is_refused(tmp_path):
+    """The service runs RocksDB; a plan from a heap-state rate would be about twice too optimistic."""
+    document = json.loads(FIXTURE.read_text())
+    for job in document["jobs"]:
+        if job["name"] == "full":
+            job["state_backend"] = "heap"
+    path = tmp_path / "heap.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(BenchResultsError, match="measured on heap state"):
+        load_bench(path)

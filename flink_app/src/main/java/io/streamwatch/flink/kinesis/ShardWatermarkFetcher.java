@@ -216,11 +216,13 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         }
         long job = coordinator == null || others == ShardClocks.ALL_IDLE ? local
                 : local == ShardClocks.ALL_IDLE ? others : Math.min(local, others);
-        if (job == EventTimeClock.NONE || job == ShardClocks.ALL_IDLE) {
+        long shard = clocks.shardWatermark(shardStateIndex);
+        if (job == ShardClocks.ALL_IDLE || shard == EventTimeClock.NONE) {
             return false;
         }
-        long shard = clocks.shardWatermark(shardStateIndex);
-        return shard != EventTimeClock.NONE && shard - job > maxDriftMillis;
+        // NONE: a shard somewhere has delivered nothing yet (a start, a new child); nobody knows
+        // where it will begin, so the others wait for it (it delivers, or goes idle once caught up)
+        return job == EventTimeClock.NONE || shard - job > maxDriftMillis;
     }
 
     @Override
