@@ -31,13 +31,17 @@ final class ShardCoordination {
     static final class Update implements Serializable {
         private static final long serialVersionUID = 1L;
         final int subtask;
+        /** How many source subtasks the job has: until every one has reported, the others' watermark is unknown. */
+        final int subtasks;
         /** The subtask's local watermark: NONE (holds everything back), ALL_IDLE (does not count), or a time. */
         final long localWatermark;
         final List<ShardLineage> registered;
         final List<ShardLineage> awaitingChildren;
 
-        Update(int subtask, long localWatermark, List<ShardLineage> registered, List<ShardLineage> awaitingChildren) {
+        Update(int subtask, int subtasks, long localWatermark, List<ShardLineage> registered,
+               List<ShardLineage> awaitingChildren) {
             this.subtask = subtask;
+            this.subtasks = subtasks;
             this.localWatermark = localWatermark;
             this.registered = new ArrayList<>(registered);
             this.awaitingChildren = new ArrayList<>(awaitingChildren);
@@ -48,9 +52,10 @@ final class ShardCoordination {
     static final class Result implements Serializable {
         private static final long serialVersionUID = 1L;
         /**
-         * Minimum of the last local watermarks of the OTHER subtasks heard from that are not idle;
-         * ALL_IDLE if none. The reporter takes its own live watermark with it: a subtask that is
-         * the slowest is then never held back by its own stale report.
+         * Minimum of the last local watermarks of the OTHER subtasks that are not idle; ALL_IDLE if
+         * none; NONE until every subtask has reported once (a subtask not heard from yet may hold
+         * the oldest records). The reporter takes its own live watermark with it: a subtask that
+         * is the slowest is then never held back by its own stale report.
          */
         final long othersWatermark;
         /** The reporter's shards awaiting children whose children are all registered. */
@@ -118,7 +123,9 @@ final class ShardCoordination {
                 }
             }
         }
-        return new Result(others == Long.MIN_VALUE ? EventTimeClock.NONE : others, released, reports.bySubtask.size());
+        boolean everyoneHeard = reports.last != null && reports.bySubtask.size() >= reports.last.subtasks;
+        long watermark = !everyoneHeard || others == Long.MIN_VALUE ? EventTimeClock.NONE : others;
+        return new Result(watermark, released, reports.bySubtask.size());
     }
 
     static byte[] encode(Serializable message) {

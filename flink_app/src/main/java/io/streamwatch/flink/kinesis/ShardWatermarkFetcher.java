@@ -66,6 +66,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
     private final long maxDriftMillis;
     private final long syncIntervalMillis;
     private final int subtask;
+    private final int subtasks;
     /** Null at parallelism 1. */
     private final ShardCoordinator coordinator;
     private final AtomicInteger pausedShards = new AtomicInteger();
@@ -103,6 +104,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         this.maxDriftMillis = maxDriftMillis;
         this.syncIntervalMillis = syncIntervalMillis;
         this.subtask = runtimeContext.getIndexOfThisSubtask();
+        this.subtasks = runtimeContext.getNumberOfParallelSubtasks();
         this.coordinator = runtimeContext.getNumberOfParallelSubtasks() == 1 ? null
                 : new ShardCoordinator(streaming.getGlobalAggregateManager(), streaming.getOperatorUniqueID(),
                         runtimeContext.getAttemptNumber());
@@ -272,7 +274,7 @@ final class ShardWatermarkFetcher extends KinesisDataFetcher<RowData> {
         while (!stopped) {
             ShardCoordination.Update update;
             synchronized (lock) {
-                update = new ShardCoordination.Update(subtask, clocks.watermark(System.currentTimeMillis()),
+                update = new ShardCoordination.Update(subtask, subtasks, clocks.watermark(System.currentTimeMillis()),
                         clocks.registered(), clocks.awaitingChildren());
             }
             try {

@@ -14,7 +14,8 @@ import java.util.List;
  *   <li>its on-time events that wait for the watermark, in event-time then arrival order;
  *   <li>its open session: start, last event (type and title: the "previous event" of watched
  *       time), counts, distinct titles, watch time, device type and country of its first event;
- *   <li>the one event-time timer the key has registered.
+ *   <li>the key's two event-time timers: one to take its next waiting event, one to close its
+ *       session and forget its ids (re-armed when it fires early, never deleted).
  * </ul>
  */
 final class ViewerState {
@@ -63,7 +64,8 @@ final class ViewerState {
     byte lastEventType = Codes.NONE;
     byte[] lastTitleId;
 
-    long timer = NO_TIME;
+    long fireTimer = NO_TIME;
+    long cleanupTimer = NO_TIME;
 
     boolean sessionOpen() {
         return sessionStart != NO_TIME;

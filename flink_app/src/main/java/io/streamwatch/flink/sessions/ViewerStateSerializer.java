@@ -45,7 +45,8 @@ public final class ViewerStateSerializer extends TypeSerializerSingleton<ViewerS
         to.titles.addAll(from.titles);
         to.lastEventType = from.lastEventType;
         to.lastTitleId = from.lastTitleId;
-        to.timer = from.timer;
+        to.fireTimer = from.fireTimer;
+        to.cleanupTimer = from.cleanupTimer;
         return to;
     }
 
@@ -87,7 +88,8 @@ public final class ViewerStateSerializer extends TypeSerializerSingleton<ViewerS
             out.writeByte(state.lastEventType);
             writeNullableBytes(state.lastTitleId, out);
         }
-        out.writeLong(state.timer);
+        out.writeLong(state.fireTimer);
+        out.writeLong(state.cleanupTimer);
     }
 
     @Override
@@ -115,7 +117,8 @@ public final class ViewerStateSerializer extends TypeSerializerSingleton<ViewerS
             state.lastEventType = in.readByte();
             state.lastTitleId = readNullableBytes(in);
         }
-        state.timer = in.readLong();
+        state.fireTimer = in.readLong();
+        state.cleanupTimer = in.readLong();
         return state;
     }
 

@@ -34,7 +34,7 @@ import io.streamwatch.flink.plan.DataStreamViews;
 
 /**
  * Everything the job derives per viewing key {@code (user_id, device_id)}, in one keyed step whose
- * state is one small value per key ({@link ViewerState}) and one event-time timer (DESIGN §3–§5):
+ * state is one small value per key ({@link ViewerState}) and two event-time timers (DESIGN §3–§5):
  *
  * <ol>
  *   <li><b>Redeliveries</b>: the first arrival of an event_id wins. A redelivery is the same record
@@ -52,9 +52,9 @@ import io.streamwatch.flink.plan.DataStreamViews;
  *
  * <p>Outputs: the on-time playback events of a title with their watched_ms (the main output, for
  * the per-title and per-minute windows of the SQL), the late events (as they came in), and the
- * closed sessions. Keeping all of this in one value read and written once per event, with one
- * timer per key, is what makes the step cheap on RocksDB, where each state access and each timer
- * is a key-value operation.
+ * closed sessions. Keeping all of this in one value read and written once per event, with a timer
+ * per waiting event and one cleanup timer per key that is re-armed rather than deleted, is what
+ * makes the step cheap on RocksDB, where each state access and each timer is a key-value operation.
  */
 public final class ViewingSessions extends KeyedProcessFunction<RowData, RowData, RowData> {
 
@@ -204,10 +204,15 @@ public final class ViewingSessions extends KeyedProcessFunction<RowData, RowData
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<RowData> out) throws Exception {
         ViewerState viewer = state.value();
-        if (viewer == null || viewer.timer != timestamp) {
-            return;
+        if (viewer == null) {
+            return; // a timer of a key whose state is gone: nothing is due
         }
-        viewer.timer = ViewerState.NO_TIME; // it fired
+        if (timestamp == viewer.fireTimer) {
+            viewer.fireTimer = ViewerState.NO_TIME;
+        }
+        if (timestamp == viewer.cleanupTimer) {
+            viewer.cleanupTimer = ViewerState.NO_TIME;
+        }
         long watermark = context.timerService().currentWatermark();
         RowData key = context.getCurrentKey();
         while (!viewer.waiting.isEmpty() && viewer.waiting.get(0).time <= watermark) {
@@ -245,33 +250,28 @@ public final class ViewingSessions extends KeyedProcessFunction<RowData, RowData
     }
 
     /**
-     * Keeps exactly one timer for the key, at the first moment something is due: the next waiting
-     * event, the end of the open session, or (with nothing else left) the forgetting of the last
-     * remembered event_id.
+     * Keeps the key's timers: one at its next waiting event (an earlier event moves it, a later
+     * one waits behind it), and one cleanup timer at the end of the open session or, with no
+     * session, at the forgetting of the last remembered event_id. The cleanup timer is never
+     * deleted: when it fires early (the session went on), it is armed again at the new end — on
+     * RocksDB a timer that fires is cheaper than one deleted and registered for every event.
      */
     private void schedule(Context context, ViewerState viewer) {
-        long due = Long.MAX_VALUE;
         if (!viewer.waiting.isEmpty()) {
-            due = viewer.waiting.get(0).time;
+            long next = viewer.waiting.get(0).time;
+            if (viewer.fireTimer == ViewerState.NO_TIME || next < viewer.fireTimer) {
+                context.timerService().registerEventTimeTimer(next);
+                viewer.fireTimer = next;
+            }
         }
-        if (viewer.sessionOpen()) {
-            due = Math.min(due, viewer.sessionLast + gapMillis);
+        if (viewer.cleanupTimer == ViewerState.NO_TIME) {
+            long cleanup = viewer.sessionOpen() ? viewer.sessionLast + gapMillis
+                    : viewer.recentIds.isEmpty() ? ViewerState.NO_TIME : viewer.newestIdTime() + graceMillis + 1;
+            if (cleanup != ViewerState.NO_TIME) {
+                context.timerService().registerEventTimeTimer(cleanup);
+                viewer.cleanupTimer = cleanup;
+            }
         }
-        if (due == Long.MAX_VALUE && !viewer.recentIds.isEmpty()) {
-            due = viewer.newestIdTime() + graceMillis + 1;
-        }
-        if (due == viewer.timer) {
-            return;
-        }
-        if (viewer.timer != ViewerState.NO_TIME) {
-            context.timerService().deleteEventTimeTimer(viewer.timer);
-        }
-        if (due == Long.MAX_VALUE) {
-            viewer.timer = ViewerState.NO_TIME;
-            return;
-        }
-        context.timerService().registerEventTimeTimer(due);
-        viewer.timer = due;
     }
 
     private RowData watchedRow(ViewerState.Waiting event, RowData key, long watched) {

@@ -16,17 +16,24 @@ class ShardCoordinationTest {
 
     private ShardCoordination.Result report(ShardCoordination.Reports reports, int subtask, long watermark,
                                             List<ShardLineage> registered, List<ShardLineage> awaiting) {
-        aggregate.add(ShardCoordination.encode(new ShardCoordination.Update(subtask, watermark, registered, awaiting)), reports);
+        return report(reports, subtask, 3, watermark, registered, awaiting);
+    }
+
+    private ShardCoordination.Result report(ShardCoordination.Reports reports, int subtask, int subtasks, long watermark,
+                                            List<ShardLineage> registered, List<ShardLineage> awaiting) {
+        aggregate.add(ShardCoordination.encode(
+                new ShardCoordination.Update(subtask, subtasks, watermark, registered, awaiting)), reports);
         return ShardCoordination.decode(aggregate.getResult(reports));
     }
 
     @Test
     void eachSubtaskLearnsTheMinimumOverTheOthersThatAreNotIdle() {
         ShardCoordination.Reports reports = aggregate.createAccumulator();
-        assertEquals(ShardClocks.ALL_IDLE, report(reports, 0, 9_000, List.of(), List.of()).othersWatermark);
-        assertEquals(9_000, report(reports, 1, 4_000, List.of(), List.of()).othersWatermark);
-        assertEquals(4_000, report(reports, 0, 9_500, List.of(), List.of()).othersWatermark);
+        // unknown until all three have reported: the one not heard from may hold the oldest records
+        assertEquals(EventTimeClock.NONE, report(reports, 0, 9_000, List.of(), List.of()).othersWatermark);
+        assertEquals(EventTimeClock.NONE, report(reports, 1, 4_000, List.of(), List.of()).othersWatermark);
         assertEquals(4_000, report(reports, 2, ShardClocks.ALL_IDLE, List.of(), List.of()).othersWatermark);
+        assertEquals(4_000, report(reports, 0, 9_500, List.of(), List.of()).othersWatermark);
         assertEquals(9_500, report(reports, 1, 4_100, List.of(), List.of()).othersWatermark); // not its own
         report(reports, 2, EventTimeClock.NONE, List.of(), List.of()); // a shard without a record yet holds all back
         assertEquals(EventTimeClock.NONE, report(reports, 0, 9_600, List.of(), List.of()).othersWatermark);

@@ -62,7 +62,8 @@ class ViewerStateTest {
         state.addWaiting(event(175, "43", (byte) 7, null));
         state.addToSession(event(100, "40", (byte) 0, "t-9"), 0);
         state.addToSession(event(160, "41", (byte) 4, "t-9"), 60);
-        state.timer = 170;
+        state.fireTimer = 170;
+        state.cleanupTimer = 160 + 1_800_000;
         DataOutputSerializer out = new DataOutputSerializer(64);
         ViewerStateSerializer.INSTANCE.serialize(state, out);
         ViewerState back = ViewerStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
@@ -80,7 +81,8 @@ class ViewerStateTest {
         assertArrayEquals(bytes("t-9"), back.lastTitleId);
         assertEquals(4, back.lastEventType);
         assertEquals('U' << 8 | 'S', back.firstCountry);
-        assertEquals(170, back.timer);
+        assertEquals(170, back.fireTimer);
+        assertEquals(160 + 1_800_000, back.cleanupTimer);
         ViewerState copy = ViewerStateSerializer.INSTANCE.copy(back);
         copy.waiting.clear();
         assertEquals(2, back.waiting.size()); // a copy shares no list with its original
