@@ -98,7 +98,7 @@ class JobConfig:
     checkpoint_interval_ms: int = 10_000
     parallelism: int | None = None
     # the most subtasks a restore of the job's state may ever use (fixed when the state is first written)
-    max_parallelism: int = 1_024
+    max_parallelism: int = 512
     metrics: MetricsConfig = MetricsConfig()
 
     def with_overrides(self, **changes: Any) -> "JobConfig":

@@ -272,7 +272,7 @@ def test_the_processing_group_sets_the_grace_alignment_and_max_parallelism(templ
     assert {key: processing[key] for key in ("dedup.grace.ms", "source.alignment.max-drift.ms",
                                              "source.sync.interval.ms", "max-parallelism")} == {
         "dedup.grace.ms": "60000", "source.alignment.max-drift.ms": "60000", "source.sync.interval.ms": "1000",
-        "max-parallelism": "1024"}
+        "max-parallelism": "512"}
     assert "dedup.state-ttl.ms" not in processing and "file.rollover.ms" not in processing
 
 

@@ -147,8 +147,11 @@ public final class ViewingSessions extends KeyedProcessFunction<RowData, RowData
                 .keyBy(new KeyOf(input.getFieldIndex("user_id"), input.getFieldIndex("device_id")), InternalTypeInfo.of(KEY))
                 .process(new ViewingSessions(input, lateTag, sessionTag, gapMillis, capMillis, graceMillis),
                         InternalTypeInfo.of((RowType) WATCHED.getLogicalType()))
-                .name("Viewing sessions per (user_id, device_id): redeliveries, late split, watched time, sessions")
-                .uid("streamwatch-viewing-sessions");
+                .name("Viewing sessions per (user_id, device_id)")
+                .uid("streamwatch-viewing-sessions")
+                // its own task: the windows and sinks after it run in other threads, so this step,
+                // the job's longest at parallelism 1, does not also carry their work
+                .disableChaining();
         DataStreamViews.register(tableEnv, watchedView, watched, WATCHED.bridgedTo(RowData.class), "event_time");
         DataStreamViews.registerPlain(tableEnv, lateView, watched.getSideOutput(lateTag), rowType);
         DataStreamViews.registerPlain(tableEnv, sessionsView, watched.getSideOutput(sessionTag),
