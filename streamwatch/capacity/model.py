@@ -29,6 +29,10 @@ GIB = 1024**3
 WINDOW_S = 300  # the job's 5-minute windows (title_watch_5m, stream_progress)
 WINDOWS_PER_DAY = 86_400 // WINDOW_S
 MINUTES_PER_DAY = 1_440  # the job's 1-minute play-start windows (play_starts_1m)
+# State sizes of docs/architecture.md's state table (RocksDB, serialized, with their keys)
+VIEWER_STATE_BYTES = 400  # per watching viewer in the per-viewer step, timers included
+TITLE_WINDOW_BYTES_PER_VIEWER = 100  # per viewer in the open 5-minute title windows (distinct viewers)
+WAITING_EVENT_BYTES = 90  # per event a catch-up holds waiting for the watermark
 
 
 @dataclass(frozen=True)
@@ -291,14 +295,16 @@ class _Builder:
                  f"one instance of the title-window step (keyed by title_id) after each instance's local "
                  f"pre-aggregation; more KPUs do not spread them")
         grace_s, late_s = self.t["DedupGraceMs"] / 1000, self.t["WatermarkOutOfOrdernessMs"] / 1000
-        kept_s = grace_s + late_s
-        state = self.records_peak * kept_s * 100 + self.s.concurrent_viewers * 1000
+        drift_s = self.t["AlignmentMaxDriftMs"] / 1000
+        state = self.s.concurrent_viewers * (VIEWER_STATE_BYTES + TITLE_WINDOW_BYTES_PER_VIEWER) \
+            + self.records_peak * drift_s * WAITING_EVENT_BYTES
         storage = self.limit("flink_kpu_storage_gb")
         self.add("flink.state_bytes", "state, an estimate (not measured)", state, "bytes",
-                 f"records/s at peak x {kept_s:,.0f} s x ~100 bytes per event_id + ~1 KB per watching viewer's open "
-                 f"session (docs/architecture.md's sizes per key): the dedup keeps an event_id until the watermark "
-                 f"has passed its event time + dedup.grace.ms, so for the grace ({grace_s:,.0f} s) + the allowed "
-                 f"out-of-orderness ({late_s:,.0f} s) of event time (template); "
+                 f"~{VIEWER_STATE_BYTES} bytes per watching viewer in the per-viewer step (the ids of the last "
+                 f"{grace_s + late_s:,.0f} s: dedup.grace.ms + the out-of-orderness, the open session, its timers, "
+                 f"with RocksDB's key) + ~{TITLE_WINDOW_BYTES_PER_VIEWER} bytes per viewer in the open title windows, "
+                 f"and what a catch-up holds waiting: records/s at peak x the {drift_s:,.0f} s of "
+                 f"source.alignment.max-drift.ms x ~{WAITING_EVENT_BYTES} bytes (docs/architecture.md's state table); "
                  f"{state / (self.kpus * storage * 1e9):.1%} of the {self.kpus:,} KPUs' running storage "
                  f"({storage:g} GB each)")
         self.flink_month = (self.kpus_billed * HOURS_PER_MONTH * self.price("flink_kpu_hour")

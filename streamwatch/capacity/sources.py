@@ -141,9 +141,11 @@ def load_prices(path: Path | None) -> dict[str, Price]:
 
 
 def template_defaults(path: Path = TEMPLATE) -> dict[str, float]:
-    """The defaults of the template's parameters the plan uses, and the streaming job's dedup grace
-    (``DedupGraceMs``: ``dedup.grace.ms``, a fixed property of the Flink application's ``processing``
-    group; the dedup forgets an event_id once the watermark has passed its event time + the grace)."""
+    """The defaults of the template's parameters the plan uses, and two fixed properties of the Flink
+    application's ``processing`` group: the dedup grace (``DedupGraceMs``: ``dedup.grace.ms``; an
+    event_id is forgotten once the watermark has passed its event time + the grace) and the source's
+    alignment drift (``AlignmentMaxDriftMs``: ``source.alignment.max-drift.ms``; the most event time a
+    catch-up holds waiting for the watermark)."""
     from streamwatch.deploy import load_template
 
     try:
@@ -154,6 +156,7 @@ def template_defaults(path: Path = TEMPLATE) -> dict[str, float]:
         groups = application["Properties"]["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"]
         processing = next(group["PropertyMap"] for group in groups if group["PropertyGroupId"] == "processing")
         defaults["DedupGraceMs"] = float(processing["dedup.grace.ms"])
+        defaults["AlignmentMaxDriftMs"] = float(processing["source.alignment.max-drift.ms"])
         return defaults
     except (OSError, KeyError, TypeError, ValueError, StopIteration) as error:
         raise SourcesError(f"cannot read the parameter defaults of {path}: {error!r}") from None

@@ -28,7 +28,8 @@ VIEWERS = ViewerSample(
 )
 TEMPLATE = {"CheckpointIntervalMs": 60_000, "FlinkParallelismPerKpu": 1, "RawRetentionDays": 90,
             "DlqRetentionDays": 30, "LateRetentionDays": 30, "SessionGapMinutes": 30,
-            "WatermarkOutOfOrdernessMs": 5000, "StreamRetentionHours": 24, "DedupGraceMs": 60_000}
+            "WatermarkOutOfOrdernessMs": 5000, "StreamRetentionHours": 24, "DedupGraceMs": 60_000,
+            "AlignmentMaxDriftMs": 60_000}
 TEST_PRICES = {name: Price(value, PRICES[name].unit, "2026-01-02", "test price") for name, value in {
     "kinesis_shard_hour": 0.02, "kinesis_put_million_units": 0.01, "kinesis_on_demand_stream_hour": 0.05,
     "kinesis_on_demand_gb_in": 0.1, "kinesis_on_demand_gb_out": 0.05, "flink_kpu_hour": 0.1,

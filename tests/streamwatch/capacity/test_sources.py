@@ -58,6 +58,8 @@ def test_the_template_defaults_are_the_template_s():
         assert defaults[parameter] == default(parameter)
     grace = re.search(r"dedup\.grace\.ms: \"([0-9]+)\"", text)
     assert grace and defaults["DedupGraceMs"] == float(grace.group(1))
+    drift = re.search(r"source\.alignment\.max-drift\.ms: \"([0-9]+)\"", text)
+    assert drift and defaults["AlignmentMaxDriftMs"] == float(drift.group(1))
     assert defaults["WatermarkOutOfOrdernessMs"] == default("WatermarkOutOfOrdernessMs")
 
 
