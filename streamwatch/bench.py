@@ -182,7 +182,7 @@ def event_time_span_s(input_path: Path) -> float:
 
 
 def run_bench(events: int, seed: int, console, keep: Path | None = None,
-              parallelisms: tuple[int, ...] = (1,)) -> BenchRun:
+              parallelisms: tuple[int, ...] = (1,), users: int | None = None) -> BenchRun:
     """Generate the input, run every job (the full one at each parallelism), save the figures."""
     import shutil
 
@@ -191,7 +191,7 @@ def run_bench(events: int, seed: int, console, keep: Path | None = None,
     input_path = workdir / "events.jsonl"
     try:
         console.print(f"generating {events:,} events into {input_path} ...")
-        generate_input(input_path, events, seed)
+        generate_input(input_path, events, seed, users or BENCH_USERS)
         measures = []
         for name in JOBS:
             for parallelism in (parallelisms if name == "full" else (1,)):

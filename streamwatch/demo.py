@@ -172,6 +172,16 @@ def skewed_records_line(ledger: FaultLedger, clock_skew: ClockSkew) -> str:
             f"{clock_skew.describe()}): {ledger.skewed_fast:,} from fast clocks, {ledger.skewed_slow:,} from slow ones")
 
 
+def injected_differences(summary: LakeSummary, ledger: FaultLedger) -> list[str]:
+    """Where the lake does not hold exactly what the producer injected: every redelivery among the
+    duplicates, every late event (and nothing else: the skewed devices' events are on time) in
+    late/, every malformed record in the DLQ. Empty when all is as injected."""
+    expected = (("duplicates", summary.duplicates, ledger.duplicates),
+                ("late rows", summary.late_rows, ledger.late),
+                ("DLQ rows", summary.dlq_rows, ledger.malformed))
+    return [f"{what}: {got:,} in the lake, {sent:,} injected" for what, got, sent in expected if got != sent]
+
+
 def _published_play_starts(moto, config, lake: Path) -> dict:
     """The PlayStarts totals the job sent to the local CloudWatch, over the lake's minutes."""
     from datetime import timedelta

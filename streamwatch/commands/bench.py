@@ -11,15 +11,19 @@ import click
 @click.option("--events", type=click.IntRange(min=1000), default=1_000_000, show_default=True,
               help="Events to generate and replay.")
 @click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--users", type=click.IntRange(min=1), default=None,
+              help="Simulated users of the input [default: 200,000, so tens of thousands watch at once, as on a KPU].")
 @click.option("--parallelism", "parallelisms", type=click.IntRange(min=1), multiple=True,
               help="Run the full job at this parallelism (repeatable) [default: 1].")
 @click.option("--keep", type=click.Path(path_type=Path), help="Keep the input, the lakes and the JVM logs here.")
-def command(events: int, seed: int, parallelisms: tuple[int, ...], keep: Path | None) -> None:
+def command(events: int, seed: int, users: int | None, parallelisms: tuple[int, ...], keep: Path | None) -> None:
     """Measure replay throughput and JVM peak memory of the full job, of the job's own source
     alone (parse and validate into a blackhole), and of the baseline — Flink's built-in json format
     scanning the same file into a blackhole — and print the throughput ratios, then the full
     job's lake zone by zone: files, bytes, rows and bytes per record. Each job runs in a process
-    of its own; the figures go to bench-results/latest.json.
+    of its own, on RocksDB with a KPU's managed memory per slot as on the service; the full job
+    also runs once on heap state, for comparison. The figures go to bench-results/latest.json,
+    which `streamwatch plan` reads (it takes the RocksDB rates).
 
     \b
     Examples:
@@ -32,7 +36,7 @@ def command(events: int, seed: int, parallelisms: tuple[int, ...], keep: Path | 
     from streamwatch.bench import run_bench
 
     console = Console()
-    run = run_bench(events, seed, console, keep, parallelisms=parallelisms or (1,))
+    run = run_bench(events, seed, console, keep, parallelisms=parallelisms or (1,), users=users)
     measures = run.measures
     baseline = measures[0]
     table = Table(title=f"Replay of {baseline.records:,} records on {_cores()} cores", header_style="bold")

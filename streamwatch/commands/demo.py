@@ -39,7 +39,7 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
     # gRPC (loaded with PyFlink) logs a fork notice when Spark starts its workers; not actionable.
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     from streamwatch.batch_demo import batch_demo_part
-    from streamwatch.demo import DemoError, DemoSettings, render_play_starts, run_stream_demo
+    from streamwatch.demo import DemoError, DemoSettings, injected_differences, render_play_starts, run_stream_demo
     from streamwatch.play_starts.terminal import print_lake
     from streamwatch.summary import render
 
@@ -54,6 +54,12 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
     print_lake(lake, console, rows=10)
     if not summary.adds_up:
         raise click.ClickException("the records do not add up; see the table above")
+    differences = injected_differences(summary, result.ledger)
+    if differences:
+        raise click.ClickException("the lake does not hold what the producer injected: " + "; ".join(differences))
+    console.print(f"as injected: {result.ledger.duplicates:,} redeliveries, {result.ledger.late:,} late events and "
+                  f"{result.ledger.malformed:,} malformed records, and no other event late (the skewed devices' "
+                  "events were placed by sent_at)")
     if stream_only:
         return
     batch_demo_part(lake, sorted(p.name.split("=", 1)[1] for p in (lake / "processed" / "sessions").glob("dt=*")), console)

@@ -18,3 +18,15 @@ def test_the_demo_says_how_many_records_came_from_skewed_devices():
     line = skewed_records_line(ledger, DemoSettings().clock_skew)
     assert line == ("6,070 records came from devices with a skewed clock (of all devices: 3% +10 min, 3% -4 min): "
                     "2,950 from fast clocks, 3,120 from slow ones")
+
+
+def test_the_demo_names_every_zone_that_does_not_hold_what_was_injected():
+    from streamwatch.demo import injected_differences
+    from streamwatch.summary import LakeSummary
+
+    summary = LakeSummary(records_in=1_300, raw_rows=1_200, distinct_events=1_190, dlq_rows=100, late_rows=25,
+                          late_redeliveries=0, ontime_events=1_165, sessions=40, title_windows=90, watch_time_ms=1)
+    ledger = FaultLedger(duplicates=10, late=20, malformed=100)
+    # five events of skewed devices late, which the producer did not inject
+    assert injected_differences(summary, ledger) == ["late rows: 25 in the lake, 20 injected"]
+    assert injected_differences(summary, FaultLedger(duplicates=10, late=25, malformed=100)) == []
