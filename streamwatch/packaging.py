@@ -118,10 +118,12 @@ def build(out_dir: Path, repo_root: Path = REPO_ROOT, jar: Path | None = None) -
     return PackageResult(out_dir, build_id, artifacts, tuple(warnings))
 
 
-# What shapes the streaming job's state: its SQL, its Java and the plan that ties them together.
-# A build that changes none of these restores from the running job's snapshot for sure; one that
-# changes any of them may not (docs/operations.md, "Changing the streaming job").
-STATE_LAYOUT_SOURCES = ("flink_app/sql/*.sql", "flink_app/src/main/java/**/*.java", "flink_app/job.py")
+# What shapes the streaming job's state: its SQL, its Java, the plan that ties them together, and the
+# pom that picks the connector versions (a Kinesis connector upgrade may store its shard positions
+# differently). A build that changes none of these restores from the running job's snapshot for
+# sure; one that changes any of them may not (docs/operations.md, "Changing the streaming job").
+STATE_LAYOUT_SOURCES = ("flink_app/sql/*.sql", "flink_app/src/main/java/**/*.java", "flink_app/job.py",
+                        "flink_app/pom.xml")
 
 
 def flink_state_layout(repo_root: Path = REPO_ROOT) -> str:
