@@ -234,3 +234,21 @@ def python_without_site() -> list[str]:
     """A Python command that sees the standard library but no site-packages (-S): an import that
     works under it comes from the working directory, i.e. from an unpacked artefact."""
     return [sys.executable, "-S"]
+
+
+def termination_protection(monkeypatch: Any) -> None:
+    """moto 5.2.5's CloudFormation has no UpdateTerminationProtection (it raises NotImplementedError,
+    "The update_termination_protection action has not been implemented"), although its stacks keep
+    the flag that CreateStack sets and DescribeStacks reports. Added here, on that flag."""
+    from moto.cloudformation.models import cloudformation_backends
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    def update_termination_protection(self):
+        name = self._get_param("StackName")
+        stack = cloudformation_backends[self.current_account][self.region].get_stack(name)
+        stack.enable_termination_protection = self._get_param("EnableTerminationProtection") in (True, "true")
+        return (f'<UpdateTerminationProtectionResponse><UpdateTerminationProtectionResult><StackId>{stack.stack_id}'
+                '</StackId></UpdateTerminationProtectionResult></UpdateTerminationProtectionResponse>')
+
+    monkeypatch.setattr(CloudFormationResponse, "update_termination_protection", update_termination_protection,
+                        raising=False)
