@@ -142,6 +142,11 @@ def test_lambda_bundle_prepares_a_load_from_the_bundle_alone(dist, tmp_path):
         "    def data_files(self, uri): return [uri + 'part-0.parquet']\n"
         "statements = load_statements.statements_for_day('2024-03-09', 's3://lake', 'arn:aws:iam::1:role/r', Lake())\n"
         "assert any(sql.startswith('COPY') for _, sql in statements)\n"
+        "from warehouse.migrations import SchemaState\n"
+        "migrating = load_statements.schema_update(SchemaState(frozenset({'dim_title', 'fact_user_daily'})))\n"
+        "assert any(name.endswith('/record_schema_version') for name, _ in migrating), migrating\n"
+        "assert len(migrating) <= 40\n"
+        "import day_lock\n"
         "assert raw_fields.SAMPLE_QUERY.read_text().count('?') == raw_fields.PATH_SLOTS + 1\n"
         "print(len(statements), len(data_quality.query_text()))\n"
     )
