@@ -57,6 +57,7 @@ def credentials(monkeypatch):
 @pytest.fixture()
 def aws(credentials, monkeypatch):
     _workarounds().termination_protection(monkeypatch)
+    _workarounds().conditions_on_update(monkeypatch)
     with mock_aws():
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -147,12 +148,13 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
             BUCKET, lake, f"streamwatch-test-access-logs-{account}-{REGION}", f"streamwatch-test-query-results-{account}-{REGION}"}
         stream = boto3.client("kinesis", region_name=REGION).describe_stream_summary(StreamName="streamwatch-test-events")
         # (moto's AWS::Kinesis::Stream applies ShardCount, RetentionPeriodHours and Tags only.)
-        assert stream["StreamDescriptionSummary"]["RetentionPeriodHours"] == 24
+        assert stream["StreamDescriptionSummary"]["RetentionPeriodHours"] == 72  # an on-call's weekend
         topics = [t["TopicArn"] for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]]
         assert any(t.endswith(":streamwatch-test-alerts") for t in topics)
         functions = {f["FunctionName"]: f for f in boto3.client("lambda", region_name=REGION).list_functions()["Functions"]}
         assert set(functions) == {"streamwatch-test-run-date", "streamwatch-test-load-statements",
-                                  "streamwatch-test-data-quality", "streamwatch-test-stream-progress"}
+                                  "streamwatch-test-data-quality", "streamwatch-test-stream-progress",
+                                  "streamwatch-test-day-lock"}
         assert functions["streamwatch-test-load-statements"]["Handler"] == "load_statements.handler"
         assert functions["streamwatch-test-load-statements"]["Environment"]["Variables"]["LAKE_URI"] == f"s3://{lake}"
         machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
@@ -170,7 +172,11 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
         assert json.loads(policy["StackPolicyBody"]) == json.loads((REPO_ROOT / "infra/stackpolicy/streamwatch.json").read_text())
         assert "termination protection on; stack policy set" in result.output
         roles = boto3.client("iam").list_roles()["Roles"]
-        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 9  # + the raw-drift crawler role
+        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 10  # + crawler and day-lock roles
+        # the day lock's table and the schedule's dead-letter queue
+        assert boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"] == ["streamwatch-test-day-locks"]
+        queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
+        assert [q.rsplit("/", 1)[1] for q in queues] == ["streamwatch-test-daily-batch-not-started"]
 
         # Unsupported types were only stood in for; every artefact they point at was uploaded.
         jobs = stood_in["AWS::Glue::Job"]
