@@ -703,3 +703,11 @@ def test_the_day_lock_lambda_can_lock_days_and_ask_about_holders(template):
     [describe] = [s for s in _statements(res["DayLockFunctionRole"]) if s["Action"] == "states:DescribeExecution"]
     assert "${Project}-${Environment}-daily-batch:*" in describe["Resource"]["Fn::Sub"]
     assert machine["StateMachineName"]["Fn::Sub"] == "${Project}-${Environment}-daily-batch"
+
+
+def test_the_load_lambda_can_wait_for_both_schema_state_queries(template):
+    function = template["Resources"]["LoadStatementsFunction"]["Properties"]
+    variables = function["Environment"]["Variables"]
+    assert function["Timeout"] > 2 * int(variables["QUERY_TIMEOUT_SECONDS"])
+    assert variables["MAX_LOAD_CHECKS"] == {"Ref": "LoadWaitChecks"}
+    assert {"REDSHIFT_WORKGROUP", "REDSHIFT_DATABASE", "REDSHIFT_SECRET_ARN"} <= set(variables)
