@@ -98,7 +98,7 @@ def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = No
         params = {"dt": dt, "source_uri": source_uri, "iam_role": target.iam_role}
         for name in step.statement_names():
             if name.startswith("copy_") and not file_counts[step.target]:
-                continue  # nothing under the prefix: staging stays empty, the prune empties the day
+                continue  # nothing under the prefix: staging stays empty, the day is emptied
             if name.startswith("drop_"):
                 staged_at[step.target] = len(statements)
                 statements.append(_count_query(step.staging))
