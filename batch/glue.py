@@ -28,7 +28,8 @@ def run_job_script(job: JobFunction, argv: Sequence[str] | None = None) -> Write
 def _outcome(job_name: str, result: WriteResult) -> str:
     if result.skipped:
         return f"{job_name}: {result.table} skipped ({result.skipped})"
-    return f"{job_name}: {result.rows} row(s) -> {result.uri}"
+    note = result.copies_note()
+    return f"{job_name}: {result.rows} row(s) -> {result.uri}" + (f" ({note})" if note else "")
 
 
 def _run_on_glue(job: JobFunction, args: JobArgs, argv: Sequence[str]) -> WriteResult:

@@ -12,6 +12,7 @@ import dataclasses
 
 from pyspark.sql import DataFrame, SparkSession
 
+from batch import dedup
 from batch.schemas import PROCESSED_SCHEMAS, REFERENCE_TITLE_SCHEMA
 
 TITLE_CATALOG_FILE = "dim_title.jsonl"
@@ -30,6 +31,17 @@ class WriteResult:
     rows: int
     uri: str
     skipped: str | None = None
+    copies: dedup.Copies = dedup.Copies()  # what was left out of the processed input (batch.dedup)
+
+    def copies_note(self) -> str | None:
+        """A line for the job's log when the input held a key more than once."""
+        if not self.copies.extra_rows:
+            return None
+        note = f"{self.copies.extra_rows} duplicate processed row(s) counted once"
+        if self.copies.differing_keys:
+            note += (f"; {self.copies.differing_keys} key(s) had copies that differ (runs that saw different "
+                     "input): kept the copy with the greater measures")
+        return note
 
 
 def join_uri(base: str, *parts: str) -> str:
@@ -47,10 +59,9 @@ def uri_exists(spark: SparkSession, uri: str) -> bool:
     return bool(fs.exists(path))
 
 
-def read_processed(spark: SparkSession, processed_uri: str, table: str, dt: str) -> DataFrame:
-    """The rows of processed/<table> of one dt, with dt and hr as strings from the directories.
-
-    A dt the streaming job wrote nothing for reads as no rows."""
+def read_processed_files(spark: SparkSession, processed_uri: str, table: str, dt: str) -> DataFrame:
+    """Every row the files of processed/<table> of one dt hold, copies included, with dt and hr as
+    strings from the directories. A dt the streaming job wrote nothing for reads as no rows."""
     schema = PROCESSED_SCHEMAS[table]
     base = join_uri(processed_uri, table)
     partition = join_uri(base, f"dt={dt}")
@@ -58,6 +69,17 @@ def read_processed(spark: SparkSession, processed_uri: str, table: str, dt: str)
         return spark.createDataFrame([], schema)
     frame = spark.read.schema(schema).option("basePath", base).parquet(partition)
     return frame.where(frame["dt"] == dt)
+
+
+def read_processed(spark: SparkSession, processed_uri: str, table: str, dt: str) -> DataFrame:
+    """The rows of processed/<table> of one dt, one per key (``batch.dedup``): a day written twice
+    (a restart that read the stream again, an overlapping replay) reads as once."""
+    return dedup.one_row_per_key(read_processed_files(spark, processed_uri, table, dt), table)
+
+
+def processed_copies(spark: SparkSession, processed_uri: str, table: str, dt: str) -> dedup.Copies:
+    """What read_processed leaves out of the dt: extra copies, and keys whose copies differ."""
+    return dedup.copies(read_processed_files(spark, processed_uri, table, dt), table)
 
 
 def title_catalog_uri(reference_uri: str) -> str:

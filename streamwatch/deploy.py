@@ -5,7 +5,10 @@ check that the build holds every artefact the template points at; upload each gr
 (flink/, lambda/, glue/, statemachine/, cloudformation/) under ``<stack>/<hash of that group>/``
 (objects already there with the same sha256 are skipped); create a change set from the uploaded
 template and show it; refuse one that would replace or remove a stateful resource unless allowed;
-execute it when confirmed and wait for the stack.
+say plainly whether the Flink application will be updated (and so restarted) before asking; execute
+it when confirmed and wait for the stack; then turn on termination protection and set the stack
+policy of the build (infra/stackpolicy), so that neither a console deploy nor a console delete can
+replace or remove what holds data.
 
 Each group's location is its own stack parameter (``FlinkArtifactPrefix``, ``LambdaArtifactPrefix``,
 ``GlueArtifactPrefix``, ``StateMachineArtifactPrefix``), so a change to the Lambdas or the Glue jobs
@@ -76,6 +79,8 @@ class Change:
     logical_id: str
     resource_type: str
     replacement: str
+    scope: tuple[str, ...] = ()  # what of the resource changes: Properties, Tags, Metadata ...
+    properties: tuple[str, ...] = ()  # the top-level properties that change, when CloudFormation says
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,6 +190,70 @@ def substitute_definition(definition: str, substitutions: Mapping[str, str]) -> 
     if missing:
         raise DeployError(f"no substitution for {', '.join(missing)}")
     return _PLACEHOLDER.sub(lambda match: str(substitutions[match.group(1)]), definition)
+
+
+# ---------------------------------------------------------------- what the change does to the running job
+
+FLINK_APPLICATION_TYPE = "AWS::KinesisAnalyticsV2::Application"
+_RESTART_FROM = {
+    "latest-snapshot": "from its latest snapshot (FlinkRestore=latest-snapshot): no data lost, seconds to minutes of lag",
+    "allow-non-restored-state": ("from its latest snapshot, dropping the state of removed steps "
+                                 "(FlinkRestore=allow-non-restored-state)"),
+    "skip-snapshot": ("WITHOUT its state, from the source's initial.position (FlinkRestore=skip-snapshot): "
+                      "open sessions and windows are lost, records still in the stream are read again"),
+}
+
+
+def flink_notice(changes: list["Change"], restore: str) -> str:
+    """One plain sentence on what this change set does to the streaming job, shown before the
+    operator confirms: an update of the Flink application restarts a running job, which is worth
+    knowing before saying yes (a Lambda or Glue change never touches it)."""
+    flink = [c for c in changes if c.resource_type == FLINK_APPLICATION_TYPE]
+    if not flink:
+        return "Flink application: not changed - the streaming job keeps running."
+    lines = []
+    for change in flink:
+        if change.action == "Add":
+            lines.append(f"Flink application {change.logical_id}: created, stopped (READY) - start it once "
+                         "(docs/deploy.md, step 5).")
+        elif change.action == "Remove":
+            lines.append(f"Flink application {change.logical_id}: REMOVED - the streaming job stops and its "
+                         "snapshots are deleted.")
+        elif change.replacement in ("True", "Conditional"):
+            lines.append(f"Flink application {change.logical_id}: REPLACED (replacement {change.replacement}) - "
+                         "a new application without snapshots; the job starts from initial.position.")
+        elif change.scope and set(change.scope) <= {"Tags"}:
+            lines.append(f"Flink application {change.logical_id}: only its tags change - no restart.")
+        else:
+            what = f" ({', '.join(change.properties)})" if change.properties else ""
+            lines.append(f"Flink application {change.logical_id}: UPDATED{what} - a running job RESTARTS "
+                         f"{_RESTART_FROM.get(restore, restore)}.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- protecting the stack
+
+
+def read_stack_policy(dist: Path, name: str = packaging.STACK_POLICY) -> str:
+    """The stack policy of the build (infra/stackpolicy, copied by ``streamwatch package``)."""
+    import json
+
+    path = dist / name
+    if not path.is_file():
+        raise DeployError(f"the build in {dist} has no {name}: run `streamwatch package` again")
+    text = path.read_text(encoding="utf-8")
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise DeployError(f"{path} is not JSON: {error}") from None
+    return text
+
+
+def protect_stack(cfn: Any, stack: str, policy: str) -> None:
+    """Termination protection on, and the stack policy that denies replacing or deleting the
+    stateful resources: a delete or an update from the console then cannot take them away."""
+    cfn.update_termination_protection(StackName=stack, EnableTerminationProtection=True)
+    cfn.set_stack_policy(StackName=stack, StackPolicyBody=policy)
 
 
 # ---------------------------------------------------------------- the streaming job's state
@@ -360,11 +429,15 @@ def create_change_set(
     for page in pages:
         for change in page.get("Changes", []):
             resource = change.get("ResourceChange", {})
+            targets = [detail.get("Target", {}) for detail in resource.get("Details", [])]
             changes.append(Change(
                 action=resource.get("Action", "?"),
                 logical_id=resource.get("LogicalResourceId", "?"),
                 resource_type=resource.get("ResourceType", "?"),
                 replacement=resource.get("Replacement", "") or "",
+                scope=tuple(resource.get("Scope", [])),
+                properties=tuple(sorted({target["Name"] for target in targets
+                                         if target.get("Attribute") == "Properties" and target.get("Name")})),
             ))
     return "CREATE_COMPLETE", changes
 
@@ -456,6 +529,8 @@ def deploy(
         return DeployResult(request.stack, build_id, prefix, tuple(uploaded), tuple(skipped), None, (), False,
                             existing_status or "", stack_outputs(cfn, request.stack) if existing_status else {})
     echo(format_changes(request.stack, change_set_type, changes))
+    echo(flink_notice(changes, restore))
+    policy = read_stack_policy(request.dist)
     dangerous = stateful_replacements(changes)
     if dangerous and not request.allow_replace:
         cfn.delete_change_set(StackName=request.stack, ChangeSetName=name)
@@ -474,9 +549,23 @@ def deploy(
              f" --stack-name {request.stack} --change-set-name {name}")
         return DeployResult(request.stack, build_id, prefix, tuple(uploaded), tuple(skipped), name, tuple(changes),
                             False, existing_status or "REVIEW_IN_PROGRESS", {})
-    cfn.execute_change_set(StackName=request.stack, ChangeSetName=name)
-    echo(f"executing change set {name} ...")
-    final = wait_for_stack(cfn, request.stack, request.poll_seconds, request.timeout_seconds, sleep)
+    lifted = bool(dangerous) and existing_status is not None
+    if lifted:
+        # The stack policy denies exactly these replacements; ExecuteChangeSet takes no override, so
+        # the policy is lifted for this update and set again below, whatever its outcome.
+        cfn.set_stack_policy(StackName=request.stack,
+                             StackPolicyBody=read_stack_policy(request.dist, packaging.STACK_POLICY_DURING_REPLACEMENT))
+        echo("stack policy lifted for this update (--allow-replace); it is set again afterwards")
+    try:
+        cfn.execute_change_set(StackName=request.stack, ChangeSetName=name)
+        echo(f"executing change set {name} ...")
+        final = wait_for_stack(cfn, request.stack, request.poll_seconds, request.timeout_seconds, sleep)
+    finally:
+        if lifted:
+            cfn.set_stack_policy(StackName=request.stack, StackPolicyBody=policy)
+    protect_stack(cfn, request.stack, policy)
+    echo("termination protection on; stack policy set (no replacing or deleting the stream, buckets, "
+         "Redshift namespace, Flink application, key, secret or catalog databases)")
     outputs = stack_outputs(cfn, request.stack)
     echo(f"stack {request.stack}: {final}")
     for key, value in sorted(outputs.items()):

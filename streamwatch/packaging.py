@@ -4,6 +4,7 @@ Layout of the output, mirrored under ``s3://<artifact bucket>/<stack>/<build id>
 
     manifest.json                      build id, and sha256 + size of every artefact
     cloudformation/streamwatch.yaml    the stack template
+    cloudformation/stack_policy*.json  the stack policies deploy sets (infra/stackpolicy)
     statemachine/daily_batch.asl.json  the workflow, unchanged (DefinitionSubstitutions fill it)
     flink/streamwatch-flink.zip        Managed Flink code: main.py, flink_app/, lib/<jar>, vendored deps
     glue/jobs/<job>.py                 Glue job scripts (batch/jobs/*.py)
@@ -35,6 +36,10 @@ LAMBDA_ZIP = "lambda/batch_ops.zip"
 GLUE_PACKAGE_ZIP = "glue/batch.zip"
 TEMPLATE = "cloudformation/streamwatch.yaml"
 STATE_MACHINE = "statemachine/daily_batch.asl.json"
+# The stack policy deploy sets after every create or update (deny replacing or deleting what holds
+# data), and the one it sets for the length of an update run with --allow-replace.
+STACK_POLICY = "cloudformation/stack_policy.json"
+STACK_POLICY_DURING_REPLACEMENT = "cloudformation/stack_policy_during_replacement.json"
 MANIFEST = "manifest.json"
 
 # The Glue jobs the template defines; their scripts are expected in batch/jobs/.
@@ -98,6 +103,8 @@ def build(out_dir: Path, repo_root: Path = REPO_ROOT, jar: Path | None = None) -
     warnings: list[str] = []
     _copy(repo_root / "infra" / "cloudformation" / "streamwatch.yaml", out_dir / TEMPLATE)
     _copy(repo_root / "infra" / "statemachine" / "daily_batch.asl.json", out_dir / STATE_MACHINE)
+    _copy(repo_root / "infra" / "stackpolicy" / "streamwatch.json", out_dir / STACK_POLICY)
+    _copy(repo_root / "infra" / "stackpolicy" / "during_replacement.json", out_dir / STACK_POLICY_DURING_REPLACEMENT)
     write_zip(out_dir / FLINK_ZIP, flink_zip_entries(repo_root, jar))
     write_zip(out_dir / LAMBDA_ZIP, lambda_zip_entries(repo_root))
     warnings += _package_batch(repo_root, out_dir)
@@ -118,10 +125,12 @@ def build(out_dir: Path, repo_root: Path = REPO_ROOT, jar: Path | None = None) -
     return PackageResult(out_dir, build_id, artifacts, tuple(warnings))
 
 
-# What shapes the streaming job's state: its SQL, its Java and the plan that ties them together.
-# A build that changes none of these restores from the running job's snapshot for sure; one that
-# changes any of them may not (docs/operations.md, "Changing the streaming job").
-STATE_LAYOUT_SOURCES = ("flink_app/sql/*.sql", "flink_app/src/main/java/**/*.java", "flink_app/job.py")
+# What shapes the streaming job's state: its SQL, its Java, the plan that ties them together, and the
+# pom that picks the connector versions (a Kinesis connector upgrade may store its shard positions
+# differently). A build that changes none of these restores from the running job's snapshot for
+# sure; one that changes any of them may not (docs/operations.md, "Changing the streaming job").
+STATE_LAYOUT_SOURCES = ("flink_app/sql/*.sql", "flink_app/src/main/java/**/*.java", "flink_app/job.py",
+                        "flink_app/pom.xml")
 
 
 def flink_state_layout(repo_root: Path = REPO_ROOT) -> str:
@@ -254,10 +263,12 @@ def lambda_zip_entries(repo_root: Path) -> list[tuple[str, Path]]:
         raise PackagingError(f"no Lambda code in {source}")
     entries += local_module_closure(handlers, repo_root, SHARED_PACKAGES)
     sql_root = repo_root / "sql" / "redshift"
-    sql_files = [path for kind in ("ddl", "load", "views") for path in sorted((sql_root / kind).glob("*.sql"))]
+    # migrations/ holds a directory per version; state/ the queries that tell which ones a warehouse lacks
+    sql_files = [path for kind in ("ddl", "load", "views", "state", "migrations")
+                 for path in sorted((sql_root / kind).rglob("*.sql"))]
     if not any(path.parent.name == "load" for path in sql_files):
         raise PackagingError(f"no load SQL in {sql_root / 'load'}: the workflow's load step needs it")
-    entries += [(f"sql/redshift/{path.parent.name}/{path.name}", path) for path in sql_files]
+    entries += [(f"sql/redshift/{path.relative_to(sql_root).as_posix()}", path) for path in sql_files]
     # the views generated from Athena queries (warehouse/view_sql.py) need those queries
     from warehouse.view_sql import GENERATED_FROM_ATHENA
 

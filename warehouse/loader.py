@@ -1,9 +1,11 @@
 """Loading one dt into the warehouse: the same Redshift SQL files on either target.
 
-``ensure_schema`` creates what is missing (tables) and refreshes the views; ``load_dt`` runs every
-family's create staging -> COPY -> merge -> prune -> drop staging in ONE transaction, so a dt is
-loaded whole or not at all, and loading it again leaves the warehouse as it was. Staging tables
-are temporary: each load (session) has its own.
+``ensure_schema`` creates what is missing (tables), applies the migrations the warehouse has not
+had (``warehouse.migrations``: a warehouse an earlier version created is brought to the current
+layout, each migration once, with its record) and refreshes the views, in one transaction;
+``load_dt`` runs every family's create staging -> COPY -> replace the day (or merge) -> drop
+staging in ONE transaction, so a dt is loaded whole or not at all, and loading it again leaves the
+warehouse as it was. Staging tables are temporary: each load (session) has its own.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Callable, Protocol, Sequence
 from sqlglot import exp
 
 from batch.args import validate_dt
-from warehouse import plan
+from warehouse import migrations, plan
 from warehouse.lake_files import DataFileLister
 from warehouse.sql_files import bind, parse_file, sql_path
 from warehouse.view_sql import view_statement
@@ -54,10 +56,31 @@ def redshift_statement(kind: str, name: str, params: dict[str, str] | None = Non
     return bind(parse_file(sql_path("redshift", kind, name), "redshift"), params or {})
 
 
-def ensure_schema(target: Target) -> None:
-    statements = [redshift_statement("ddl", name) for name in plan.ddl_names()]
-    statements += [view_statement(name) for name in plan.view_names()]
-    target.run(statements)
+def read_schema_state(target: Target) -> migrations.SchemaState:
+    """The warehouse's permanent tables and the migrations its schema_version lists."""
+    tables_query, versions_query = migrations.state_queries()
+    _columns, rows = target.query(tables_query)
+    tables = frozenset(str(row[0]).lower() for row in rows)
+    applied: frozenset[int] = frozenset()
+    if migrations.VERSION_TABLE in tables:
+        _columns, rows = target.query(versions_query)
+        applied = frozenset(int(row[0]) for row in rows)
+    return migrations.SchemaState(tables=tables, applied=applied)
+
+
+def schema_statements(state: migrations.SchemaState) -> list[tuple[str, exp.Expression]]:
+    """(label, statement): the DDL, the migrations ``state`` lacks (each with its record), the views."""
+    statements = [(f"ddl/{name}", redshift_statement("ddl", name)) for name in plan.ddl_names()]
+    statements += migrations.statements(migrations.plan(state, set(plan.ddl_names())))
+    statements += [(f"views/{name}", view_statement(name)) for name in plan.view_names()]
+    return statements
+
+
+def ensure_schema(target: Target) -> list[str]:
+    """Bring the warehouse to the current layout; returns the labels of what ran."""
+    statements = schema_statements(read_schema_state(target))
+    target.run([statement for _, statement in statements])
+    return [label for label, _ in statements]
 
 
 def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = None) -> LoadReport:
@@ -75,7 +98,7 @@ def load_dt(target: Target, dt: str, progress: Callable[[str], None] | None = No
         params = {"dt": dt, "source_uri": source_uri, "iam_role": target.iam_role}
         for name in step.statement_names():
             if name.startswith("copy_") and not file_counts[step.target]:
-                continue  # nothing under the prefix: staging stays empty, the prune empties the day
+                continue  # nothing under the prefix: staging stays empty, the day is emptied
             if name.startswith("drop_"):
                 staged_at[step.target] = len(statements)
                 statements.append(_count_query(step.staging))

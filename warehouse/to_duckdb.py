@@ -10,7 +10,8 @@ What changes:
 - ``varchar(n)`` / ``char(n)`` columns get ``check (strlen(column) <= n)``: DuckDB ignores declared
   lengths, Redshift refuses a value longer than n *bytes* (COPY and INSERT fail), so the local
   warehouse fails the same loads (``strlen`` counts UTF-8 bytes).
-- everything else (merge, delete, drop, create view, queries) goes through sqlglot's DuckDB generator.
+- everything else (merge, delete, insert, drop, alter table ... rename, create view, queries) goes through
+  sqlglot's DuckDB generator.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from sqlglot import exp
 from warehouse.lake_files import DataFileLister
 
 _REDSHIFT_ONLY_PROPERTIES = (exp.DistStyleProperty, exp.DistKeyProperty, exp.SortKeyProperty)
-_SUPPORTED = (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert, exp.Update, exp.Query, exp.Drop)
+_SUPPORTED = (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert, exp.Update, exp.Query, exp.Drop,
+              exp.Alter)
 _SIZED_TEXT = (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.NCHAR)
 
 

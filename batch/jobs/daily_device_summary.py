@@ -5,6 +5,8 @@ Glue arguments: --JOB_NAME --dt YYYY-MM-DD --processed_uri --curated_uri --refer
 
 from __future__ import annotations
 
+import dataclasses
+
 from pyspark.sql import SparkSession
 
 from batch import storage, transforms
@@ -16,7 +18,8 @@ TABLE = "daily_device_summary"
 
 def run(spark: SparkSession, args: JobArgs) -> storage.WriteResult:
     sessions = storage.read_processed(spark, args.processed_uri, "sessions", args.dt)
-    return storage.write_curated(transforms.daily_device_summary(sessions), args.curated_uri, TABLE, args.dt)
+    result = storage.write_curated(transforms.daily_device_summary(sessions), args.curated_uri, TABLE, args.dt)
+    return dataclasses.replace(result, copies=storage.processed_copies(spark, args.processed_uri, "sessions", args.dt))
 
 
 if __name__ == "__main__":

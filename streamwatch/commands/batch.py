@@ -75,6 +75,8 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
                 console.print(f"  {table:<24} dt={dt}  [yellow]skipped[/yellow]: {run.result.skipped}")
             else:
                 console.print(f"  {table:<24} dt={dt}  {run.result.rows:>9,} rows  {run.seconds:6.1f}s")
+                if run.result.copies_note():
+                    console.print(f"  {'':<24} [yellow]{run.result.copies_note()}[/yellow]")
 
         try:
             runs = run_local(lake, chosen, tables=list(tables) or None, progress=progress)

@@ -26,10 +26,11 @@ REDSHIFT_ENV_HELP = (
 def command(dts: tuple[str, ...], lake: Path, target: str) -> None:
     """Load one or more dts into the warehouse with the Redshift SQL in sql/redshift/.
 
-    Creates missing tables and refreshes the views, then per table: clear staging, COPY the dt's
-    Parquet into it, merge into the fact table and prune the dt's stale rows, all in one
-    transaction. Loading the same dt again leaves the warehouse unchanged. Locally the statements
-    are translated to DuckDB by sqlglot (COPY becomes a read of the lake's Parquet files).
+    Creates missing tables, applies the schema migrations the warehouse lacks and refreshes the
+    views, then per table: COPY the dt's Parquet into a temporary staging table, replace the dt of
+    the fact table with one row per key (the titles are merged), all in one transaction. Loading
+    the same dt again leaves the warehouse unchanged. Locally the statements are translated to
+    DuckDB by sqlglot (COPY becomes a read of the lake's Parquet files).
 
     \b
     Examples:

@@ -234,3 +234,40 @@ def python_without_site() -> list[str]:
     """A Python command that sees the standard library but no site-packages (-S): an import that
     works under it comes from the working directory, i.e. from an unpacked artefact."""
     return [sys.executable, "-S"]
+
+
+def termination_protection(monkeypatch: Any) -> None:
+    """moto 5.2.5's CloudFormation has no UpdateTerminationProtection (it raises NotImplementedError,
+    "The update_termination_protection action has not been implemented"), although its stacks keep
+    the flag that CreateStack sets and DescribeStacks reports. Added here, on that flag."""
+    from moto.cloudformation.models import cloudformation_backends
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    def update_termination_protection(self):
+        name = self._get_param("StackName")
+        stack = cloudformation_backends[self.current_account][self.region].get_stack(name)
+        stack.enable_termination_protection = self._get_param("EnableTerminationProtection") in (True, "true")
+        return (f'<UpdateTerminationProtectionResponse><UpdateTerminationProtectionResult><StackId>{stack.stack_id}'
+                '</StackId></UpdateTerminationProtectionResult></UpdateTerminationProtectionResponse>')
+
+    monkeypatch.setattr(CloudFormationResponse, "update_termination_protection", update_termination_protection,
+                        raising=False)
+
+
+def conditions_on_update(monkeypatch: Any) -> None:
+    """moto 5.2.5 creates a resource only when its Condition holds (parse_and_create_resource), but on
+    a stack update it updates every resource of the template, those whose Condition is false too,
+    so the update of a never-created conditional AWS::IAM::Policy fails with "'NoneType' object has
+    no attribute 'name'" (moto/cloudformation/parsing.py parse_and_update_resource). Here a resource
+    whose Condition is false is left alone on update, as on create."""
+    from moto.cloudformation import parsing
+
+    original = parsing.parse_and_update_resource
+
+    def parse_and_update_resource(logical_id, resource_json, resources_map, account_id, region_name):
+        condition = resource_json.get("Condition") if isinstance(resource_json, dict) else None
+        if condition and not resources_map.lazy_condition_map[condition]:
+            return None
+        return original(logical_id, resource_json, resources_map, account_id, region_name)
+
+    monkeypatch.setattr(parsing, "parse_and_update_resource", parse_and_update_resource)

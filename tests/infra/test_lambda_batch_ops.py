@@ -109,8 +109,8 @@ def test_load_statements_bind_the_day_the_source_and_the_role(lambda_module):
     for name, sql in statements.items():
         tree = sqlglot.parse_one(sql, read="redshift")  # each is one valid statement
         assert not list(tree.find_all(exp.Placeholder)), f"{name} still has a parameter"
-    merge = statements["load/merge_fact_watch_session"]
-    assert "'2024-03-09'" in merge
+    assert "'2024-03-09'" in statements["load/insert_fact_watch_session"]
+    assert "'2024-03-09'" in statements["load/clear_fact_watch_session"]
 
 
 def test_load_statements_refuse_a_bad_day_and_an_oversized_batch(lambda_module, monkeypatch):
@@ -122,20 +122,102 @@ def test_load_statements_refuse_a_bad_day_and_an_oversized_batch(lambda_module, 
         load.statements_for_day("2024-03-09", "s3://lake", "role", FakeLake(set()))
 
 
-def test_load_statements_handler_lists_the_lake_in_s3(lambda_module, aws_credentials, monkeypatch):
-    load = lambda_module("load_statements")
+class FakeDataApi:
+    """The Redshift Data API as the Lambda uses it: each statement answers the rows given for the
+    first query file it runs (by the file's text), after ``polls`` STARTED answers."""
+
+    def __init__(self, answers: dict[str, list[list]], polls: int = 1, status: str = "FINISHED"):
+        self.answers, self.polls, self.status = answers, polls, status
+        self.sent: list[str] = []
+        self.seen: dict[str, int] = {}
+
+    def execute_statement(self, **kwargs):
+        assert {"WorkgroupName", "Database", "SecretArn", "Sql"} <= set(kwargs)
+        self.sent.append(kwargs["Sql"])
+        return {"Id": f"q{len(self.sent)}"}
+
+    def describe_statement(self, Id):
+        self.seen[Id] = self.seen.get(Id, 0) + 1
+        done = self.seen[Id] > self.polls
+        return {"Status": self.status if done else "STARTED", "Error": "relation does not exist"}
+
+    def get_statement_result(self, Id, NextToken=None):
+        sql = self.sent[int(Id[1:]) - 1]
+        rows = next(rows for marker, rows in self.answers.items() if marker in sql)
+        half = len(rows) // 2
+        if NextToken is None and half:
+            return {"Records": [[{"stringValue": str(v)} for v in r] for r in rows[:half]], "NextToken": "more"}
+        rest = rows[half:] if NextToken else rows
+        return {"Records": [[{"longValue": v} if isinstance(v, int) else {"stringValue": v} for v in r] for r in rest]}
+
+
+CURRENT = {"information_schema": [["dim_title"], ["fact_title_daily"], ["fact_user_daily"], ["fact_device_daily"],
+                                  ["fact_watch_session"], ["schema_version"]],
+           "schema_version": [[2], [3]]}
+
+
+def _load_environment(monkeypatch):
     monkeypatch.setenv("LAKE_URI", "s3://sw-lake")
     monkeypatch.setenv("COPY_ROLE_ARN", "arn:aws:iam::123456789012:role/copy")
+    monkeypatch.setenv("REDSHIFT_WORKGROUP", "sw-wg")
+    monkeypatch.setenv("REDSHIFT_DATABASE", "streamwatch")
+    monkeypatch.setenv("REDSHIFT_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:sw-AbCdEf")
+    monkeypatch.setenv("MAX_LOAD_CHECKS", "7")
+
+
+def test_load_statements_handler_lists_the_lake_in_s3(lambda_module, aws_credentials, monkeypatch):
+    load = lambda_module("load_statements")
+    _load_environment(monkeypatch)
+    monkeypatch.setattr(load.time, "sleep", lambda s: None)
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="sw-lake")
         s3.put_object(Bucket="sw-lake", Key="curated/dim_title/dt=2024-03-09/part-0.parquet", Body=b"x")
         s3.put_object(Bucket="sw-lake", Key="curated/daily_title_popularity/dt=2024-03-09/_SUCCESS", Body=b"")
-        result = load.handler({"dt": "2024-03-09"})
+        result = load.handler({"dt": "2024-03-09"}, redshift_data=FakeDataApi(CURRENT))
     copies = [n for n in result["names"] if n.startswith("load/copy_")]
     assert copies == ["load/copy_stg_dim_title"]
     assert len(result["sqls"]) == len(result["names"]) <= load.MAX_STATEMENTS
+    assert (result["schema_only"], result["max_checks"]) == (False, 7)
     assert json.dumps(result)  # the state machine receives it as JSON
+
+
+@pytest.mark.parametrize("tables, applied, runs", [
+    ([["dim_title"], ["fact_user_daily"], ["stg_dim_title"]], None, [2, 3]),  # the first layout: every migration
+    ([["dim_title"], ["fact_user_daily"], ["schema_version"]], [[2]], [3]),  # one applied before
+])
+def test_a_warehouse_with_pending_migrations_gets_them_alone_first(lambda_module, monkeypatch, tables, applied, runs):
+    load = lambda_module("load_statements")
+    _load_environment(monkeypatch)
+    api = FakeDataApi({"information_schema": tables, "schema_version": applied or []}, polls=0)
+    result = load.handler({"dt": "2024-03-09"}, s3=object(), redshift_data=api)
+    assert result["schema_only"] is True and len(result["sqls"]) <= load.MAX_STATEMENTS
+    records = [n for n in result["names"] if n.endswith("/record_schema_version")]
+    assert [int(n.split("/")[1][:4]) for n in records] == runs
+    assert not any(n.startswith("load/") for n in result["names"])
+    assert result["names"][-1].startswith("views/")  # views come back after the migrations (drop ... cascade)
+    # the record of each migration comes right after its own statements, in the same batch
+    for version in runs:
+        own = [n for n in result["names"] if n.startswith(f"migrations/{version:04d}_")]
+        assert own[-1].endswith("/record_schema_version") and len(own) > 1
+    assert len(api.sent) == (2 if applied is not None else 1)  # versions read only when the table exists
+
+
+def test_a_new_warehouse_only_records_the_migrations(lambda_module, monkeypatch):
+    load = lambda_module("load_statements")
+    state = load.read_schema_state(FakeDataApi({"information_schema": []}), "wg", "db", "arn", 5, sleep=lambda s: None)
+    names = [name for name, _ in load.schema_update(state)]
+    migrated = [n for n in names if n.startswith("migrations/")]
+    assert migrated and all(n.endswith("/record_schema_version") for n in migrated)
+    assert load.schema_update(load.read_schema_state(FakeDataApi(CURRENT), "wg", "db", "arn", 5, sleep=lambda s: None)) == []
+
+
+def test_an_unreadable_schema_state_is_an_error(lambda_module):
+    load = lambda_module("load_statements")
+    with pytest.raises(load.SchemaStateUnknown, match="relation does not exist"):
+        load.read_schema_state(FakeDataApi(CURRENT, status="FAILED"), "wg", "db", "arn", 5, sleep=lambda s: None)
+    with pytest.raises(load.SchemaStateUnknown, match="did not finish"):
+        load.read_schema_state(FakeDataApi(CURRENT, polls=10**9), "wg", "db", "arn", 0, sleep=lambda s: None)
 
 
 # ---------------------------------------------------------------- data_quality
@@ -460,3 +542,99 @@ def test_quality_query_is_athena_sql_over_the_catalog_tables(lambda_module):
     catalog = {r["Properties"]["TableInput"]["Name"] for r in template["Resources"].values() if r["Type"] == "AWS::Glue::Table"}
     assert used <= catalog and {"sessions", "dlq_records", "daily_user_engagement"} <= used
     assert set(tree.named_selects) == set(GOOD)
+
+
+def test_quality_counts_a_processed_day_written_twice_once(lambda_module, tmp_path):
+    """The measures the curated totals are checked against de-duplicate processed/ by key as the Glue
+    jobs do (batch/dedup.py): exact copies once, and of differing copies the one with more events."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from warehouse.athena import LocalAthena
+
+    dq = lambda_module("data_quality")
+    start = dt.datetime(2024, 3, 9, 10, 0)
+    session = {"session_id": "s1", "user_id": "u1", "device_id": "d1", "device_type": "tv", "country": "US",
+               "session_start": start, "session_end": start + dt.timedelta(minutes=10), "duration_ms": 600_000,
+               "event_count": 10, "play_count": 1, "titles_watched": 1, "watch_time_ms": 500_000}
+    other = {**session, "session_id": "s2", "watch_time_ms": 100_000}
+    longer = {**session, "event_count": 11, "session_end": start + dt.timedelta(minutes=11), "watch_time_ms": 560_000}
+    window = {"window_start": start, "window_end": start + dt.timedelta(minutes=5), "title_id": "t1",
+              "play_starts": 1, "unique_viewers": 1, "watch_time_ms": 300_000}
+    sessions = tmp_path / "lake" / "processed" / "sessions" / "dt=2024-03-09" / "hr=10"
+    windows = tmp_path / "lake" / "processed" / "title_watch_5m" / "dt=2024-03-09" / "hr=10"
+    for directory in (sessions, windows):
+        directory.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([session, other]), sessions / "part-0")
+    pq.write_table(pa.Table.from_pylist([session, other, longer]), sessions / "part-0-second-run")
+    pq.write_table(pa.Table.from_pylist([window]), windows / "part-0")
+    pq.write_table(pa.Table.from_pylist([window]), windows / "part-0-second-run")
+    engine = LocalAthena(tmp_path / "lake")
+    try:
+        rows = engine.execute(dq.query_text().replace("?", "'2024-03-09'"))
+    finally:
+        engine.close()
+    measures = dict(zip(rows.columns, rows.rows[0]))
+    assert (measures["sessions"], measures["sessions_watch_time_ms"]) == (2, 560_000 + 100_000)
+    assert (measures["title_windows"], measures["title_windows_watch_time_ms"]) == (1, 300_000)
+
+
+# ---------------------------------------------------------------- day_lock
+
+
+@pytest.fixture()
+def lock_world(lambda_module, aws_credentials):
+    """A lock table and a state machine whose executions hold locks (moto)."""
+    day_lock = lambda_module("day_lock")
+    with mock_aws():
+        dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
+        table = dynamodb.create_table(TableName="sw-day-locks", BillingMode="PAY_PER_REQUEST",
+                                      AttributeDefinitions=[{"AttributeName": "dt", "AttributeType": "S"}],
+                                      KeySchema=[{"AttributeName": "dt", "KeyType": "HASH"}])
+        states = boto3.client("stepfunctions", region_name="us-east-1")
+        machine = states.create_state_machine(
+            name="sw-daily-batch", roleArn="arn:aws:iam::123456789012:role/sw-states",
+            definition=json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}}),
+        )["stateMachineArn"]
+
+        def execution() -> str:
+            return states.start_execution(stateMachineArn=machine)["executionArn"]
+
+        def call(action, dt, holder):
+            return day_lock.handler({"action": action, "dt": dt, "execution": holder}, table=table, states=states)
+
+        yield day_lock, table, states, execution, call
+
+
+def test_a_day_lock_is_held_by_one_running_execution_at_a_time(lock_world):
+    day_lock, table, _states, execution, call = lock_world
+    first, second = execution(), execution()
+    assert call("take", "2024-03-09", first)["held_by"] == first
+    assert call("take", "2024-03-09", first)["held_by"] == first  # a retried take by the holder
+    with pytest.raises(day_lock.DayLocked, match=first):
+        call("take", "2024-03-09", second)
+    assert call("take", "2024-03-10", second)["held_by"] == second  # another day is free
+    assert call("release", "2024-03-09", second) == {"dt": "2024-03-09", "released": False}  # not its lock
+    assert table.get_item(Key={"dt": "2024-03-09"})["Item"]["execution"] == first
+    assert call("release", "2024-03-09", first) == {"dt": "2024-03-09", "released": True}
+    assert call("take", "2024-03-09", second)["held_by"] == second
+
+
+def test_a_lock_left_by_an_execution_that_ended_is_taken_over(lock_world):
+    _day_lock, table, states, execution, call = lock_world
+    aborted, waiting = execution(), execution()
+    call("take", "2024-03-09", aborted)
+    states.stop_execution(executionArn=aborted)  # aborted before it could release
+    taken = call("take", "2024-03-09", waiting)
+    assert taken["took_over_from"] == aborted and taken["previous_status"] == "ABORTED"
+    assert table.get_item(Key={"dt": "2024-03-09"})["Item"]["execution"] == waiting
+
+
+def test_a_lock_request_is_checked(lock_world):
+    day_lock, _table, _states, execution, call = lock_world
+    with pytest.raises(day_lock.InvalidLockRequest, match="YYYY-MM-DD"):
+        call("take", "2024-3-9", execution())
+    with pytest.raises(day_lock.InvalidLockRequest, match="take or release"):
+        call("steal", "2024-03-09", execution())

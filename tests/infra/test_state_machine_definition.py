@@ -128,7 +128,8 @@ def test_every_task_retries_and_catches_into_the_alert(asl):
 def test_every_failure_note_says_what_failed_for_which_day_in_which_execution(asl):
     processor = _map_processor(asl)["States"]
     notes = [s for s in asl["States"].values() if s["Type"] == "Pass" and s["Next"] == ALERT]
-    notes += [s for s in processor.values() if s["Type"] == "Pass" and s.get("Next") == DAY_FAILED]
+    notes += [s for s in processor.values() if s["Type"] == "Pass" and s.get("Next") and "failed_step" in str(
+        s.get("Parameters")) and _leads_to(processor, s["Next"], DAY_FAILED)]
     assert len(notes) >= 8
     every_state = {name for _, states in scopes(asl) for name in states}
     for note in notes:
@@ -186,23 +187,78 @@ def test_days_are_processed_one_at_a_time_after_the_stream_has_finished_them(asl
     assert choice["Choices"] == [{"Variable": "$.stream.complete", "BooleanEquals": True, "Next": name}]
     wait = states[choice["Default"]]
     assert wait["Type"] == "Wait" and wait["Next"] == "Check whether the stream has finished the days"
-    # in each day: build, then check quality, and only then load
+    # in each day: take its lock, build, then check quality, and only then load; release the lock
     processor = day_map["ItemProcessor"]["States"]
-    assert day_map["ItemProcessor"]["StartAt"] == "Build the curated tables for the day"
-    order = ["Build the curated tables for the day", "Check the quality of the day's data",
-             "Prepare the warehouse load for the day", "Load the day into Redshift"]
-    reached = _path_without_failures(processor, day_map["ItemProcessor"]["StartAt"])
+    assert day_map["ItemProcessor"]["StartAt"] == "Take the lock on the day"
+    order = ["Take the lock on the day", "Build the curated tables for the day", "Check the quality of the day's data",
+             "Prepare the warehouse load for the day", "Load the day into Redshift", "Release the lock on the day"]
+    reached = _path_without_failures(processor, day_map["ItemProcessor"]["StartAt"], answers={
+        "Has the load finished?": "FINISHED", "Was that only the schema update?": False})
     assert [n for n in reached if n in order] == order
 
 
-def _path_without_failures(states, start):
-    """States visited from ``start`` following Next/Default and Choices in order, not Catch."""
+def _path_without_failures(states, start, answers=None):
+    """States visited from ``start`` following Next, not Catch; a Choice named in ``answers`` takes
+    the choice whose StringEquals/BooleanEquals is that answer, others their Default."""
     seen, name = [], start
     while name and name not in seen:
         seen.append(name)
         state = states[name]
+        if state["Type"] == "Choice" and name in (answers or {}):
+            wanted = answers[name]
+            name = next((c["Next"] for c in state["Choices"]
+                         if c.get("StringEquals", c.get("BooleanEquals")) == wanted), state.get("Default"))
+            continue
         name = state.get("Next") or state.get("Default")
     return seen
+
+
+def test_the_day_lock_is_released_on_every_way_out_of_a_day_but_a_lock_held_elsewhere(asl):
+    """Two executions never build one day; a failed day does not keep its lock."""
+    processor = _map_processor(asl)["States"]
+    take = processor["Take the lock on the day"]
+    assert take["Parameters"]["Payload"] == {"action": "take", "dt.$": "$.dt", "execution.$": "$$.Execution.Id"}
+    waits = [r for r in take["Retry"] if r["ErrorEquals"] == ["DayLocked"]]
+    assert waits and waits[0]["IntervalSeconds"] * waits[0]["MaxAttempts"] >= 3600  # waits about an hour, then fails
+    [held_elsewhere] = [c["Next"] for c in take["Catch"]]
+    assert processor[held_elsewhere]["Next"] == DAY_FAILED  # not released: not this execution's lock
+    release = "Release the lock after the failure"
+    for name, state in processor.items():
+        if state["Type"] == "Pass" and "failed_step" in str(state.get("Parameters")) and name != held_elsewhere:
+            assert state["Next"] == release or name == "Note that releasing the lock failed", name
+    assert processor[release]["ResultPath"] is None and processor[release]["Next"] == DAY_FAILED
+    assert processor[release]["Parameters"]["Payload"]["action"] == "release"
+    assert processor["Release the lock on the day"]["Next"] == "The day is loaded"
+
+
+def test_the_load_is_polled_a_bounded_number_of_times_then_cancelled(asl):
+    processor = _map_processor(asl)["States"]
+    out_of_checks = processor["Have the load checks run out?"]
+    [limit] = out_of_checks["Choices"]
+    assert limit["Variable"] == "$.statement.checks" and limit["NumericGreaterThanEqualsPath"] == "$.load.max_checks"
+    cancel = processor[limit["Next"]]
+    assert cancel["Resource"] == "arn:aws:states:::aws-sdk:redshiftdata:cancelStatement"
+    assert cancel["Parameters"] == {"Id.$": "$.statement.Id"}
+    # cancelled or not, the time-out becomes the load's failure, which alerts
+    assert {c["Next"] for c in cancel["Catch"]} == {cancel["Next"]}
+    described = processor[cancel["Next"]]
+    assert described["Parameters"]["Error"] == "LoadTimedOut" and described["Next"] == "Note that the load failed"
+    # every pass through the wait counts one check
+    assert processor[out_of_checks["Default"]]["Type"] == "Wait"
+    count = processor[processor[out_of_checks["Default"]]["Next"]]
+    assert count["Parameters"]["checks.$"] == "States.MathAdd($.statement.checks, 1)"
+    assert count["Next"] == "Check whether the load has finished"
+    assert processor["Load the day into Redshift"]["ResultSelector"]["checks"] == 0
+
+
+def test_pending_migrations_run_alone_then_the_load_is_prepared_again(asl):
+    processor = _map_processor(asl)["States"]
+    finished = [c for c in processor["Has the load finished?"]["Choices"] if c.get("StringEquals") == "FINISHED"]
+    assert finished[0]["Next"] == "Was that only the schema update?"
+    again = processor["Was that only the schema update?"]
+    assert again["Choices"] == [{"Variable": "$.load.schema_only", "BooleanEquals": True,
+                                 "Next": "Prepare the warehouse load for the day"}]
+    assert again["Default"] == "Release the lock on the day"
 
 
 # ---------------------------------------------------------------- wiring into the template
@@ -230,6 +286,7 @@ REQUIRED_ACTIONS = {
     "arn:aws:states:::glue:startJobRun.sync": {"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"},
     "arn:aws:states:::aws-sdk:redshiftdata:batchExecuteStatement": {"redshift-data:BatchExecuteStatement", "secretsmanager:GetSecretValue"},
     "arn:aws:states:::aws-sdk:redshiftdata:describeStatement": {"redshift-data:DescribeStatement"},
+    "arn:aws:states:::aws-sdk:redshiftdata:cancelStatement": {"redshift-data:CancelStatement"},
     "arn:aws:states:::sns:publish": {"sns:Publish", "kms:GenerateDataKey*"},
 }
 

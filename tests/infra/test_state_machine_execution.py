@@ -28,7 +28,43 @@ JOBS = {
     "DimTitleJobName": "sw-dim-title",
 }
 FUNCTIONS = {"RunDateFunctionArn": "sw-run-date", "LoadStatementsFunctionArn": "sw-load-statements",
-             "DataQualityFunctionArn": "sw-data-quality", "StreamProgressFunctionArn": "sw-stream-progress"}
+             "DataQualityFunctionArn": "sw-data-quality", "StreamProgressFunctionArn": "sw-stream-progress",
+             "DayLockFunctionArn": "sw-day-lock"}
+# The warehouse as the load Lambda finds it through the Data API: the current layout, nothing to migrate.
+CURRENT_WAREHOUSE = {"tables": ["dim_title", "fact_title_daily", "fact_user_daily", "fact_device_daily",
+                                "fact_watch_session", "schema_version"], "versions": [2, 3]}
+OTHER_EXECUTION = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:sw-daily-batch:someone-else"
+
+
+class Warehouse:
+    """The Data API queries of the load Lambda (moto's statements never finish): answers the state
+    queries from ``states``, one state per preparation (the last one repeats)."""
+
+    def __init__(self, states: list[dict]):
+        self.states, self.prepared = list(states), 0
+        self.sql: dict[str, str] = {}
+
+    def begin(self):
+        self.current = self.states[min(self.prepared, len(self.states) - 1)]
+        self.prepared += 1
+
+    def execute_statement(self, Sql, **_):
+        self.sql[str(len(self.sql))] = Sql
+        return {"Id": str(len(self.sql) - 1)}
+
+    def describe_statement(self, Id):
+        return {"Status": "FINISHED"}
+
+    def get_statement_result(self, Id, **_):
+        values = self.current["versions"] if "schema_version" in self.sql[Id].split("FROM", 1)[-1] else self.current["tables"]
+        return {"Records": [[{"stringValue": str(v)}] for v in values]}
+
+
+class OtherExecutions:
+    """Step Functions as the day lock asks it about a holder: another execution still running."""
+
+    def describe_execution(self, executionArn):
+        return {"status": "RUNNING" if executionArn == OTHER_EXECUTION else "SUCCEEDED"}
 MARKER = "processed/stream_progress/_END_OF_INPUT"
 GOOD_MEASURES = {
     "raw_events": 1000, "dlq_records": 3, "sessions": 40, "sessions_watch_time_ms": 900000,
@@ -54,6 +90,7 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
     load_statements = lambda_module("load_statements")
     data_quality = lambda_module("data_quality")
     stream_progress = lambda_module("stream_progress")
+    day_lock = lambda_module("day_lock")
     monkeypatch.setenv("LAKE_URI", "s3://sw-lake")
     monkeypatch.setenv("COPY_ROLE_ARN", f"arn:aws:iam::{ACCOUNT}:role/sw-copy")
     monkeypatch.setenv("ATHENA_WORKGROUP", "sw-wg")
@@ -61,21 +98,35 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
     monkeypatch.setenv("MAX_DLQ_RATIO", "0.01")
     monkeypatch.setenv("SESSION_GAP_MINUTES", "30")
     monkeypatch.setenv("MAX_STREAM_CHECKS", "1")  # one check: a day not finished fails at once (no 15-min wait)
-    state = {"redshift": ("FINISHED", None), "measures": GOOD_MEASURES}
+    monkeypatch.setenv("MAX_LOAD_CHECKS", "2")
+    monkeypatch.setenv("LOCK_TABLE", "sw-day-locks")
+    for key, value in {"REDSHIFT_WORKGROUP": "sw-wg", "REDSHIFT_DATABASE": "streamwatch",
+                       "REDSHIFT_SECRET_ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:sw-AbCdEf"}.items():
+        monkeypatch.setenv(key, value)
+    state = {"redshift": ("FINISHED", None), "measures": GOOD_MEASURES, "warehouse": Warehouse([CURRENT_WAREHOUSE])}
+
+    def prepare_load(event):
+        state["warehouse"].begin()
+        return load_statements.handler(event, redshift_data=state["warehouse"])
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}):
         from moto.athena.models import athena_backends
 
         calls = moto_workarounds.patch_state_machine_services(
             monkeypatch,
-            {"sw-run-date": run_date.handler, "sw-load-statements": load_statements.handler,
-             "sw-data-quality": data_quality.handler, "sw-stream-progress": stream_progress.handler},
+            {"sw-run-date": run_date.handler, "sw-load-statements": prepare_load,
+             "sw-data-quality": data_quality.handler, "sw-stream-progress": stream_progress.handler,
+             "sw-day-lock": lambda event: day_lock.handler(event, states=OtherExecutions())},
             redshift_outcome=lambda: state["redshift"],
         )
         glue = boto3.client("glue", region_name=REGION)
         for name in JOBS.values():
             glue.create_job(Name=name, Role="arn:aws:iam::123456789012:role/glue",
                             Command={"Name": "glueetl", "ScriptLocation": f"s3://artifacts/{name}.py"})
+        boto3.client("dynamodb", region_name=REGION).create_table(
+            TableName="sw-day-locks", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "dt", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "dt", "KeyType": "HASH"}])
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket="sw-lake")
         for prefix in ("curated/daily_user_engagement", "curated/daily_title_popularity", "processed/sessions/hr=00"):
@@ -103,9 +154,11 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
         )["stateMachineArn"]
 
         def run(execution_input: dict, measures: dict | None = None, redshift=("FINISHED", None), days: int = 1,
-                queries: list | None = None, later: list | None = None) -> dict:
-            """``queries`` answer before the day's measures, ``later`` after them (the raw sample)."""
+                queries: list | None = None, later: list | None = None, warehouse: list | None = None) -> dict:
+            """``queries`` answer before the day's measures, ``later`` after them (the raw sample);
+            ``warehouse``: the schema states the load finds, one per preparation."""
             state["redshift"] = redshift
+            state["warehouse"] = Warehouse(warehouse or [CURRENT_WAREHOUSE])
             for _ in range(days):
                 athena_backends[ACCOUNT][REGION].query_results_queue.append(athena_result(measures or GOOD_MEASURES))
             athena_backends[ACCOUNT][REGION].query_results_queue.extend(later or [])
@@ -119,19 +172,23 @@ def workflow(aws_credentials, monkeypatch, moto_workarounds, lambda_module, asl_
             messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
             alerts = [json.loads(m["Body"]) for m in messages]
             runs = {name: glue.get_job_runs(JobName=name)["JobRuns"] for name in JOBS.values()}
+            locks = boto3.client("dynamodb", region_name=REGION).scan(TableName="sw-day-locks")["Items"]
             return {"execution": described, "alerts": alerts, "glue_runs": runs, "calls": calls,
-                    "history": sfn.get_execution_history(executionArn=arn)["events"], "s3": s3}
+                    "history": sfn.get_execution_history(executionArn=arn)["events"], "s3": s3, "locks": locks}
 
         yield run
 
 
 def without_long_retry_pauses(definition: str) -> str:
     """moto's interpreter pauses for real: a retry's interval (two minutes before a failed Glue run
-    is tried again) becomes one second here. Nothing else of the definition changes."""
+    is tried again) and a Wait state's pause (30 seconds between checks of the load) become one second
+    here. Nothing else of the definition changes."""
     tree = json.loads(definition)
 
     def walk(node):
         if isinstance(node, dict):
+            if node.get("Type") == "Wait":
+                node["Seconds"] = 1
             for retrier in node.get("Retry", []):
                 retrier["IntervalSeconds"] = 1
             for value in node.values():
@@ -153,9 +210,14 @@ def test_success_path_runs_every_step_for_the_given_day(workflow):
         assert [r["Arguments"].get("--dt") for r in runs] == [DT], name
     functions = [name for name, _ in result["calls"]["lambda"]]
     # the quality check runs BEFORE the load is prepared: a bad day never reaches the warehouse
-    assert functions == ["sw-run-date", "sw-stream-progress", "sw-data-quality", "sw-load-statements"]
+    assert functions == ["sw-run-date", "sw-stream-progress", "sw-day-lock", "sw-data-quality", "sw-load-statements",
+                         "sw-day-lock"]
     assert result["calls"]["lambda"][1][1] == {"dt": DT, "attempt": 0}
-    assert result["calls"]["lambda"][2][1] == {"dt": DT}
+    execution = result["execution"]["executionArn"]
+    assert result["calls"]["lambda"][2][1] == {"action": "take", "dt": DT, "execution": execution}
+    assert result["calls"]["lambda"][3][1] == {"dt": DT}
+    assert result["calls"]["lambda"][5][1] == {"action": "release", "dt": DT, "execution": execution}
+    assert result["locks"] == []  # released
     [sqls] = result["calls"]["redshift"]
     copies = [sql for sql in sqls if sql.upper().startswith("COPY")]
     # Only the prefixes that hold a data file are copied (_SUCCESS is not one).
@@ -175,7 +237,7 @@ def test_without_dt_the_workflow_builds_yesterday_and_rebuilds_the_day_before(wo
     for runs in result["glue_runs"].values():
         assert sorted(r["Arguments"]["--dt"] for r in runs) == expected
     # one day at a time: each day's quality check, then its load, before the next day starts
-    order = [(name, event.get("dt")) for name, event in result["calls"]["lambda"]]
+    order = [(name, event.get("dt")) for name, event in result["calls"]["lambda"] if name != "sw-day-lock"]
     assert order == [("sw-run-date", None), ("sw-stream-progress", expected[1]),
                      ("sw-data-quality", expected[0]), ("sw-load-statements", expected[0]),
                      ("sw-data-quality", expected[1]), ("sw-load-statements", expected[1])]
@@ -193,7 +255,7 @@ def test_a_backfill_is_one_execution_loading_one_day_at_a_time(workflow):
     assert len(result["calls"]["redshift"]) == 3
     for sqls in result["calls"]["redshift"]:
         creates = [sql for sql in sqls if "CREATE TEMPORARY TABLE" in sql.upper()]
-        assert len(creates) == 5
+        assert len(creates) == 6  # five staging tables, and the titles de-duplicated for the MERGE
 
 
 def test_a_day_the_stream_has_not_finished_fails_saying_how_far_it_is(workflow):
@@ -289,8 +351,9 @@ def test_a_failed_redshift_load_alerts(workflow):
     assert message["failed_step"] == "Load the day into Redshift"
     assert message["error"]["Error"] == "Redshift statement FAILED"
     assert "permission denied" in message["error"]["Cause"]
-    assert [name for name, _ in result["calls"]["lambda"]] == [
+    assert [name for name, _ in result["calls"]["lambda"] if name != "sw-day-lock"] == [
         "sw-run-date", "sw-stream-progress", "sw-data-quality", "sw-load-statements"]
+    assert result["locks"] == []  # a failed day releases its lock
 
 
 def test_a_failed_quality_check_alerts_with_its_findings(workflow):
@@ -316,3 +379,48 @@ def test_an_invalid_dt_alerts_before_any_job_runs(workflow):
     assert message["input"]["dt"] == "2024-02-30"
     assert message["error"]["Error"] == "InvalidRunDate"
     assert all(runs == [] for runs in result["glue_runs"].values())
+
+
+def test_a_day_another_running_execution_holds_waits_then_fails_naming_it(workflow):
+    import boto3 as _boto3
+
+    _boto3.client("dynamodb", region_name=REGION).put_item(
+        TableName="sw-day-locks", Item={"dt": {"S": DT}, "execution": {"S": OTHER_EXECUTION}})
+    result = workflow({"dt": DT})
+
+    assert result["execution"]["status"] == "FAILED"
+    _, message = _alert(result)
+    assert message["failed_step"] == "Take the lock on the day"
+    assert message["error"]["Error"] == "DayLocked" and OTHER_EXECUTION in message["error"]["Cause"]
+    takes = [event for name, event in result["calls"]["lambda"] if name == "sw-day-lock"]
+    assert len(takes) > 1 and all(event["action"] == "take" for event in takes)  # it waited, then gave up
+    assert all(runs == [] for runs in result["glue_runs"].values())  # nothing was built
+    assert [item["execution"]["S"] for item in result["locks"]] == [OTHER_EXECUTION]  # not released: not its lock
+
+
+def test_a_load_that_does_not_finish_is_cancelled_and_alerts(workflow):
+    result = workflow({"dt": DT}, redshift=("STARTED", None))
+
+    assert result["execution"]["status"] == "FAILED"
+    _, message = _alert(result)
+    assert message["failed_step"] == "Load the day into Redshift"
+    assert message["error"]["Error"] == "LoadTimedOut"
+    assert "after 2 checks" in message["error"]["Cause"]
+    cancels = [e for e in result["history"] if e["type"] == "TaskScheduled"
+               and "cancelStatement" in json.dumps(e["taskScheduledEventDetails"])]
+    assert len(cancels) == 1
+    assert result["locks"] == []
+
+
+def test_pending_migrations_run_as_their_own_batch_before_the_load(workflow):
+    first_layout = {"tables": ["dim_title", "fact_title_daily", "fact_user_daily", "fact_device_daily",
+                               "fact_watch_session", "stg_dim_title"], "versions": []}
+    result = workflow({"dt": DT}, warehouse=[first_layout, CURRENT_WAREHOUSE])
+
+    assert result["execution"]["status"] == "SUCCEEDED", result["history"][-3:]
+    schema, load = result["calls"]["redshift"]
+    assert any("INSERT INTO schema_version" in sql for sql in schema)
+    assert not any(sql.upper().startswith("COPY") for sql in schema)
+    assert any(sql.upper().startswith("COPY") for sql in load)
+    prepared = [name for name, _ in result["calls"]["lambda"] if name == "sw-load-statements"]
+    assert len(prepared) == 2

@@ -86,10 +86,18 @@ NAME_PROPERTIES = {
 }
 
 
+# Redshift Serverless writes its audit logs to log groups it names per account (/aws/redshift/serverless/<log
+# type>); one stack per account owns them (CreateRedshiftLogGroups).
+NAMED_BY_THE_SERVICE = {"RedshiftConnectionLogGroup", "RedshiftUserLogGroup", "RedshiftUserActivityLogGroup"}
+
+
 def test_every_named_resource_is_named_from_project_and_environment(template):
     for logical_id, resource in resources(template).items():
         prop = NAME_PROPERTIES.get(resource["Type"])
         if prop is None:
+            continue
+        if logical_id in NAMED_BY_THE_SERVICE:
+            assert resource["Condition"] == "OwnsRedshiftLogGroups", logical_id
             continue
         value = resource["Properties"][prop]
         assert isinstance(value, dict) and "Fn::Sub" in value, f"{logical_id}.{prop} must be built with !Sub"
@@ -108,7 +116,10 @@ def test_every_referenced_artefact_is_one_that_package_builds(tmp_path):
 def test_lake_bucket_is_encrypted_versioned_private_and_expires_transient_zones(template):
     lake = template["Resources"]["LakeBucket"]["Properties"]
     assert lake["VersioningConfiguration"] == {"Status": "Enabled"}
-    assert lake["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    [encryption] = lake["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    condition, with_key, without = encryption["Fn::If"]
+    assert condition == "HasKmsKey" and without == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    assert with_key["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "KmsKeyArn"}}
     assert all(lake["PublicAccessBlockConfiguration"].values())
     rules = {rule["Id"]: rule for rule in lake["LifecycleConfiguration"]["Rules"]}
     for zone, parameter in (("raw/", "RawRetentionDays"), ("dlq/", "DlqRetentionDays"), ("late/", "LateRetentionDays")):
@@ -124,6 +135,42 @@ def test_stream_is_on_demand_by_default_and_encrypted(template):
     assert template["Parameters"]["StreamMode"]["Default"] == "ON_DEMAND"
     assert stream["StreamModeDetails"] == {"StreamMode": {"Ref": "StreamMode"}}
     assert stream["StreamEncryption"]["EncryptionType"] == "KMS"
+
+
+def test_stream_retention_gives_an_on_call_a_weekend(template):
+    retention = template["Parameters"]["StreamRetentionHours"]
+    assert retention["Default"] >= 72 and retention["MinValue"] == 24
+    assert template["Resources"]["EventStream"]["Properties"]["RetentionPeriodHours"] == {"Ref": "StreamRetentionHours"}
+    from streamwatch.capacity.sources import template_defaults
+
+    assert template_defaults()["StreamRetentionHours"] == retention["Default"]  # the plan reads this default
+
+
+def test_an_optional_customer_key_encrypts_stream_buckets_and_namespace_and_the_roles_may_use_it(template):
+    parameter = template["Parameters"]["KmsKeyArn"]
+    assert parameter["Default"] == ""
+    assert template["Conditions"]["HasKmsKey"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "KmsKeyArn"}, ""]}]}
+    res = template["Resources"]
+    assert res["EventStream"]["Properties"]["StreamEncryption"]["KeyId"] == {
+        "Fn::If": ["HasKmsKey", {"Ref": "KmsKeyArn"}, "alias/aws/kinesis"]}
+    assert res["RedshiftNamespace"]["Properties"]["KmsKeyId"] == {
+        "Fn::If": ["HasKmsKey", {"Ref": "KmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
+    for bucket in ("LakeBucket", "QueryResultsBucket"):
+        [rule] = res[bucket]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert rule["Fn::If"][1]["ServerSideEncryptionByDefault"]["KMSMasterKeyID"] == {"Ref": "KmsKeyArn"}
+    # every role that reads or writes the stream or the lake may use the key when there is one
+    granted = {}
+    for policy in resources(template, "AWS::IAM::Policy").values():
+        assert policy["Condition"] == "HasKmsKey"
+        [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert statement["Resource"] == {"Ref": "KmsKeyArn"}
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        for role in policy["Properties"]["Roles"]:
+            granted[role["Ref"]] = set(actions)
+    assert granted == {"FlinkRole": {"kms:Decrypt", "kms:GenerateDataKey"},
+                       "GlueJobRole": {"kms:Decrypt", "kms:GenerateDataKey"},
+                       "DataQualityFunctionRole": {"kms:Decrypt", "kms:GenerateDataKey"},
+                       "RedshiftCopyRole": {"kms:Decrypt"}, "RawDriftCrawlerRole": {"kms:Decrypt"}}
 
 
 # ---------------------------------------------------------------- catalog (DESIGN §5)
@@ -222,20 +269,28 @@ def test_catalog_tables_match_the_athena_ddl_of_sql_athena_tables(template):
 # ---------------------------------------------------------------- streaming job
 
 
-def resolve(value, fakes):
-    """Template values with Ref/GetAtt/Sub replaced by fake values, for checks of their shape."""
+_NO_VALUE = object()
+
+
+def resolve(value, fakes, conditions=None):
+    """Template values with Ref/GetAtt/Sub replaced by fake values and Fn::If decided by
+    ``conditions`` (default: every condition false), for checks of their shape."""
+    conditions = conditions or {}
     if isinstance(value, dict) and len(value) == 1:
         (key, arg), = value.items()
         if key == "Ref":
-            return fakes[arg]
+            return _NO_VALUE if arg == "AWS::NoValue" else fakes[arg]
+        if key == "Fn::If":
+            return resolve(arg[1] if conditions.get(arg[0], False) else arg[2], fakes, conditions)
         if key == "Fn::GetAtt":
             return fakes[".".join(arg)]
         if key == "Fn::Sub":
             return re.sub(r"\$\{([^}!]+)\}", lambda m: str(fakes[m.group(1)]), arg)
     if isinstance(value, dict):
-        return {k: resolve(v, fakes) for k, v in value.items()}
+        resolved = {k: resolve(v, fakes, conditions) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not _NO_VALUE}
     if isinstance(value, list):
-        return [resolve(v, fakes) for v in value]
+        return [v for v in (resolve(v, fakes, conditions) for v in value) if v is not _NO_VALUE]
     return value
 
 
@@ -245,7 +300,7 @@ def test_flink_property_groups_are_a_valid_job_configuration(template):
     fakes = {
         "EventStream.Arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/sw-dev-events", "AWS::Region": "eu-west-1",
         "LakeBucket": "sw-dev-lake", "WatermarkOutOfOrdernessMs": "5000", "CheckpointIntervalMs": "60000",
-        "SessionGapMinutes": "30", "Project": "sw", "Environment": "dev",
+        "SessionGapMinutes": "30", "Project": "sw", "Environment": "dev", "InitialPosition": "TRIM_HORIZON",
     }
     groups = resolve(app["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"], fakes)
     config = parse_property_groups(groups, origin="template")  # the job's own parser, unchanged
@@ -323,6 +378,8 @@ ALLOWED_WILDCARD_RESOURCES = {
     ("GlueJobRole", "cloudwatch:PutMetricData"),  # no resource-level permissions; namespace condition
     ("FlinkRole", "cloudwatch:PutMetricData"),  # the play-starts metrics; namespace condition
     ("StateMachineRole", "redshift-data:DescribeStatement"),  # statement ids; owner condition
+    ("LoadStatementsFunctionRole", "redshift-data:DescribeStatement"),  # the schema-version query; owner condition
+    ("LoadStatementsFunctionRole", "redshift-data:GetStatementResult"),
     ("StateMachineRole", "redshift-data:CancelStatement"),
     ("StateMachineRole", "logs:CreateLogDelivery"),  # vended-log delivery actions take no resource
     ("StateMachineRole", "logs:GetLogDelivery"),
@@ -337,6 +394,8 @@ ALLOWED_WILDCARD_RESOURCES = {
 
 def _statements(role):
     for policy in role["Properties"].get("Policies", []):
+        if "Fn::If" in policy:  # a policy that exists under a condition (HasKmsKey): its statements then
+            policy = policy["Fn::If"][1]
         yield from policy["PolicyDocument"]["Statement"]
 
 
@@ -381,6 +440,9 @@ ALARMS = {
     "FlinkNotReadingAlarm": ("AWS/KinesisAnalytics", "numRecordsInPerSecond"),
     "PlayStartsLowAlarm": ("Streamwatch", "PlayStarts"),
     "PlayStartsStoppedAlarm": ("Streamwatch", "PlayStarts"),
+    "DailyBatchNotStartedAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+    "DailyBatchNoSuccessAlarm": ("AWS/States", "ExecutionsSucceeded"),
+    "FlinkKpusAtCapAlarm": ("AWS/KinesisAnalytics", "KPUs"),
 }
 
 
@@ -498,9 +560,11 @@ def test_the_dashboard_shows_play_starts_with_their_band_and_the_new_alarms(temp
 
 
 def test_stateful_resources_survive_stack_deletion_and_replacement(template):
+    """Retained on delete and on replacement; but a first create that rolls back deletes them
+    (RetainExceptOnCreate), so the next try finds no retained bucket or stream blocking its names."""
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] in ("AWS::Kinesis::Stream", "AWS::RedshiftServerless::Namespace", "AWS::S3::Bucket"):
-            assert resource.get("DeletionPolicy") == "Retain", logical_id
+            assert resource.get("DeletionPolicy") == "RetainExceptOnCreate", logical_id
             assert resource.get("UpdateReplacePolicy") == "Retain", logical_id
 
 
@@ -519,3 +583,131 @@ def test_the_raw_crawler_detects_drift_without_touching_our_tables(template):
     assert "${GlueDatabase}" not in text and "${DriftGlueDatabase}" in text
     for table in glue_tables(template).values():
         assert table["Parameters"]["projection.enabled"] == "true"
+
+
+
+def test_get_bucket_location_is_granted_without_a_prefix_condition(template):
+    """s3:GetBucketLocation carries no s3:prefix key: under a prefix condition it is never granted."""
+    granted = set()
+    for logical_id, role in resources(template, "AWS::IAM::Role").items():
+        for statement in _statements(role):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if "s3:GetBucketLocation" in actions:
+                assert "s3:prefix" not in json.dumps(statement.get("Condition", {})), logical_id
+                granted.add(logical_id)
+    assert {"GlueJobRole", "RedshiftCopyRole", "DataQualityFunctionRole", "RawDriftCrawlerRole", "FlinkRole"} <= granted
+
+
+def test_the_initial_position_is_a_parameter_with_a_timestamp_for_at_timestamp(template):
+    assert template["Parameters"]["InitialPosition"]["AllowedValues"] == ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]
+    assert template["Parameters"]["InitialPosition"]["Default"] == "TRIM_HORIZON"
+    timestamp = template["Parameters"]["InitialTimestamp"]
+    pattern = re.compile(timestamp["AllowedPattern"])
+    assert all(pattern.match(v) for v in ("", "2026-03-09T18:30:00Z", "2026-03-09T18:30:00.123+01:00"))
+    assert not any(pattern.match(v) for v in ("2026-03-09", "yesterday", "2026-03-09 18:30:00"))
+    [rule] = template["Rules"].values()
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "InitialPosition"}, "AT_TIMESTAMP"]}
+    groups = template["Resources"]["FlinkApplication"]["Properties"]["ApplicationConfiguration"][
+        "EnvironmentProperties"]["PropertyGroups"]
+    source = next(g["PropertyMap"] for g in groups if g["PropertyGroupId"] == "source")
+    assert source["initial.position"] == {"Ref": "InitialPosition"}
+    # the timestamp key is there only with AT_TIMESTAMP, so the job's config sees no unknown key otherwise
+    assert source["initial.timestamp"] == {"Fn::If": ["StartsAtTimestamp", {"Ref": "InitialTimestamp"},
+                                                      {"Ref": "AWS::NoValue"}]}
+
+
+def _resolved_source_group(template, position, timestamp):
+    fakes = {"EventStream.Arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/sw-dev-events",
+             "AWS::Region": "eu-west-1", "LakeBucket": "sw-dev-lake", "WatermarkOutOfOrdernessMs": "5000",
+             "CheckpointIntervalMs": "60000", "SessionGapMinutes": "30", "Project": "sw", "Environment": "dev",
+             "InitialPosition": position, "InitialTimestamp": timestamp}
+    conditions = {"StartsAtTimestamp": position == "AT_TIMESTAMP" and timestamp != ""}
+    app = template["Resources"]["FlinkApplication"]["Properties"]
+    return resolve(app["ApplicationConfiguration"]["EnvironmentProperties"]["PropertyGroups"], fakes, conditions)
+
+
+@pytest.mark.parametrize("position", ["TRIM_HORIZON", "LATEST"])
+def test_the_job_accepts_the_positions_it_knows(template, position):
+    config = parse_property_groups(_resolved_source_group(template, position, ""), origin="template")
+    assert config.source.initial_position == position
+
+
+@pytest.mark.xfail(reason="flink_app/config.py does not accept AT_TIMESTAMP and initial.timestamp yet "
+                          "(owned by the streaming job's change; see docs/operations.md)", strict=False)
+def test_the_job_accepts_at_timestamp_with_its_timestamp(template):
+    groups = _resolved_source_group(template, "AT_TIMESTAMP", "2026-03-09T18:30:00Z")
+    source = next(g["PropertyMap"] for g in groups if g["PropertyGroupId"] == "source")
+    assert source["initial.timestamp"] == "2026-03-09T18:30:00Z"
+    config = parse_property_groups(groups, origin="template")
+    assert config.source.initial_position == "AT_TIMESTAMP"
+
+
+def test_glue_jobs_run_one_at_a_time_and_log_to_groups_that_expire(template):
+    jobs = resources(template, "AWS::Glue::Job")
+    groups = {r["Properties"]["LogGroupName"]["Fn::Sub"] if isinstance(r["Properties"]["LogGroupName"], dict)
+              else r["Properties"]["LogGroupName"]: r for r in resources(template, "AWS::Logs::LogGroup").values()}
+    for logical_id, job in jobs.items():
+        props = job["Properties"]
+        assert props["ExecutionProperty"] == {"MaxConcurrentRuns": 1}, logical_id
+        prefix = props["DefaultArguments"]["--custom-logGroup-prefix"]["Fn::Sub"]
+        for suffix in ("/error", "/output"):
+            assert prefix + suffix in groups, (logical_id, suffix)
+    crawler_groups = [name for name in groups if name.startswith("/aws-glue/crawlers-role/${RawDriftCrawlerRole}-")]
+    assert crawler_groups, "the crawler's log group"
+    assert {"/aws/redshift/serverless/connectionlog", "/aws/redshift/serverless/userlog",
+            "/aws/redshift/serverless/useractivitylog"} <= set(groups)
+    for name, group in groups.items():
+        assert 1 <= group["Properties"]["RetentionInDays"] <= 365, name  # every log group of the stack expires
+        assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": ["PlatformKey", "Arn"]}, name
+
+
+def test_the_nightly_run_alarms_when_it_did_not_start_or_did_not_succeed_in_26_hours(template):
+    res = template["Resources"]
+    schedule = res["DailyBatchSchedule"]["Properties"]["Target"]
+    assert schedule["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}}
+    scheduler = [s for s in _statements(res["SchedulerRole"])]
+    assert any(s["Action"] == "sqs:SendMessage" and s["Resource"] == {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "Arn"]}
+               for s in scheduler)
+    not_started = res["DailyBatchNotStartedAlarm"]["Properties"]
+    assert not_started["Dimensions"] == [{"Name": "QueueName",
+                                          "Value": {"Fn::GetAtt": ["ScheduleDeadLetterQueue", "QueueName"]}}]
+    assert (not_started["Threshold"], not_started["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    no_success = res["DailyBatchNoSuccessAlarm"]["Properties"]
+    assert no_success["Period"] * no_success["EvaluationPeriods"] == 26 * 3600
+    assert no_success["DatapointsToAlarm"] == no_success["EvaluationPeriods"]  # one success in 26 h clears it
+    assert (no_success["Threshold"], no_success["ComparisonOperator"]) == (1, "LessThanThreshold")
+    assert no_success["TreatMissingData"] == "breaching"  # an hour without executions is an hour without success
+    assert no_success["ActionsEnabled"] == {"Fn::If": ["ScheduleEnabled", True, False]}
+    assert no_success["Period"] * no_success["EvaluationPeriods"] <= 7 * 86400  # CloudWatch's limit for hour periods
+
+
+def test_autoscaling_has_a_kpu_cap_that_alarms(template):
+    assert template["Parameters"]["FlinkMaxKpus"]["MaxValue"] <= 64  # the per-application KPU quota
+    alarm = template["Resources"]["FlinkKpusAtCapAlarm"]["Properties"]
+    assert alarm["Threshold"] == {"Ref": "FlinkMaxKpus"}
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["Dimensions"] == [{"Name": "Application", "Value": {"Ref": "FlinkApplication"}}]
+
+
+def test_the_day_lock_lambda_can_lock_days_and_ask_about_holders(template):
+    res = template["Resources"]
+    function = res["DayLockFunction"]["Properties"]
+    assert function["Handler"] == "day_lock.handler"
+    assert function["Environment"]["Variables"]["LOCK_TABLE"] == {"Ref": "DayLockTable"}
+    actions = {a for s in _statements(res["DayLockFunctionRole"])
+               for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "states:DescribeExecution"} <= actions
+    machine = res["DailyBatchStateMachine"]["Properties"]
+    assert machine["DefinitionSubstitutions"]["DayLockFunctionArn"] == {"Fn::GetAtt": ["DayLockFunction", "Arn"]}
+    # the execution ARN the role names is the state machine's own name
+    [describe] = [s for s in _statements(res["DayLockFunctionRole"]) if s["Action"] == "states:DescribeExecution"]
+    assert "${Project}-${Environment}-daily-batch:*" in describe["Resource"]["Fn::Sub"]
+    assert machine["StateMachineName"]["Fn::Sub"] == "${Project}-${Environment}-daily-batch"
+
+
+def test_the_load_lambda_can_wait_for_both_schema_state_queries(template):
+    function = template["Resources"]["LoadStatementsFunction"]["Properties"]
+    variables = function["Environment"]["Variables"]
+    assert function["Timeout"] > 2 * int(variables["QUERY_TIMEOUT_SECONDS"])
+    assert variables["MAX_LOAD_CHECKS"] == {"Ref": "LoadWaitChecks"}
+    assert {"REDSHIFT_WORKGROUP", "REDSHIFT_DATABASE", "REDSHIFT_SECRET_ARN"} <= set(variables)

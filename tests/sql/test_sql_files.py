@@ -19,7 +19,8 @@ SQL = REPO / "sql"
 REDSHIFT = sorted((SQL / "redshift").rglob("*.sql"))
 ATHENA = sorted((SQL / "athena").rglob("*.sql"))
 SAMPLE_PARAMS = {"dt": "2024-03-09", "source_uri": "s3://b/lake/curated/x/dt=2024-03-09/",
-                 "iam_role": "arn:aws:iam::123456789012:role/r", "location": "s3://b/lake/processed/sessions/"}
+                 "iam_role": "arn:aws:iam::123456789012:role/r", "location": "s3://b/lake/processed/sessions/",
+                 "version": "2", "name": "ids_of_1024_bytes"}
 
 
 def _id(path: Path) -> str:
@@ -51,25 +52,36 @@ def test_opens_with_a_header_of_purpose_grain_and_source(path):
 def _built(statement: exp.Expression) -> str:
     if isinstance(statement, exp.Drop):
         return statement.find(exp.Table).name
-    if isinstance(statement, (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert)):
+    if isinstance(statement, (exp.Create, exp.Copy, exp.Merge, exp.Delete, exp.Insert, exp.Alter)):
         return statement.this.find(exp.Table).name
     raise AssertionError(f"unexpected {statement.key}")
+
+
+VERBS = {"copy": "copy", "merge": "merge", "create": "create", "drop": "drop", "insert": "insert", "delete": "clear",
+         "alter": "rename"}
 
 
 @pytest.mark.parametrize("path", REDSHIFT + [p for p in ATHENA if p.parent.name == "tables"], ids=_id)
 def test_is_named_after_what_it_builds(path):
     statement = parse_file(path, "redshift" if "redshift" in path.parts else "athena")
+    if path.parent.name == "state":  # what the load reads before it runs anything: queries only
+        assert isinstance(statement, exp.Select)
+        return
     built = _built(statement)
     if path.parent.name == "load":
-        # create_<staging> (temporary), copy_<staging>, merge_<target>, prune_<target>, drop_<staging>
-        verb = {"copy": "copy", "merge": "merge", "create": "create", "drop": "drop"}.get(statement.key)
-        if statement.key == "delete":
-            verb = "prune" if statement.args.get("where") else "clear"
-        assert f"{verb}_{built}" == path.stem
+        # create_<staging> (temporary), copy_<staging>, clear_<target> (the day) and insert_<target>,
+        # or create_<staging>_unique and merge_<target>, drop_<staging>
+        assert f"{VERBS[statement.key]}_{built}" == path.stem
         if statement.key in ("create", "drop"):
             assert built.startswith("stg_")  # only this load's own staging is created and dropped
         if statement.key == "create":
             assert statement.find(exp.TemporaryProperty) is not None, "staging must be temporary (per session)"
+    elif "migrations" in path.parts:
+        if path.parent.name == "migrations":  # the record every migration ends with
+            assert (path.stem, statement.key, built) == ("record_schema_version", "insert", "schema_version")
+        else:  # <NN>_<verb>_<table>, in the order they run
+            number, _, rest = path.stem.partition("_")
+            assert len(number) == 2 and number.isdigit() and rest == f"{VERBS[statement.key]}_{built}", path.stem
     else:
         assert path.stem == built
 
@@ -110,8 +122,26 @@ def test_athena_tables_use_partition_projection(path):
 def test_the_load_plan_uses_every_load_file_and_only_those():
     planned = {name for step in plan.LOAD_STEPS for name in step.statement_names()}
     assert planned == {p.stem for p in (SQL / "redshift" / "load").glob("*.sql")}
-    targets = {step.target for step in plan.LOAD_STEPS}
+    targets = {step.target for step in plan.LOAD_STEPS} | {"schema_version"}  # the migrations' own record
     assert targets == {p.stem for p in (SQL / "redshift" / "ddl").glob("*.sql")}  # no permanent staging
+
+
+def test_each_daily_fact_is_replaced_by_day_and_inserted_one_row_per_key():
+    """No MERGE with a literal in its ON (Redshift matches source and target columns only): the day is
+    deleted and inserted in the load's transaction, from staging ranked by key."""
+    for step in plan.LOAD_STEPS:
+        if not step.replace_day:
+            continue
+        clear = parse_file(SQL / "redshift" / "load" / f"clear_{step.target}.sql", "redshift")
+        assert isinstance(clear, exp.Delete) and "dt" in {c.name for c in clear.find_all(exp.Column)}
+        insert = parse_file(SQL / "redshift" / "load" / f"insert_{step.target}.sql", "redshift")
+        rank = insert.find(exp.Window)
+        assert rank is not None and rank.this.key == "rownumber", step.target
+        assert insert.find(exp.Where) is not None  # ... where copy_rank = 1
+    merge = parse_file(SQL / "redshift" / "load" / "merge_dim_title.sql", "redshift")
+    on = merge.args["on"]
+    assert isinstance(on, exp.EQ) and {c.table for c in on.find_all(exp.Column)} == {"dim_title", "stg_dim_title_unique"}
+    assert merge.this.name == "dim_title" and merge.args["using"].name == "stg_dim_title_unique"
 
 
 def test_sqlfluff_lint_passes_on_every_file():

@@ -55,7 +55,9 @@ def credentials(monkeypatch):
 
 
 @pytest.fixture()
-def aws(credentials):
+def aws(credentials, monkeypatch):
+    _workarounds().termination_protection(monkeypatch)
+    _workarounds().conditions_on_update(monkeypatch)
     with mock_aws():
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -146,12 +148,13 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
             BUCKET, lake, f"streamwatch-test-access-logs-{account}-{REGION}", f"streamwatch-test-query-results-{account}-{REGION}"}
         stream = boto3.client("kinesis", region_name=REGION).describe_stream_summary(StreamName="streamwatch-test-events")
         # (moto's AWS::Kinesis::Stream applies ShardCount, RetentionPeriodHours and Tags only.)
-        assert stream["StreamDescriptionSummary"]["RetentionPeriodHours"] == 24
+        assert stream["StreamDescriptionSummary"]["RetentionPeriodHours"] == 72  # an on-call's weekend
         topics = [t["TopicArn"] for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]]
         assert any(t.endswith(":streamwatch-test-alerts") for t in topics)
         functions = {f["FunctionName"]: f for f in boto3.client("lambda", region_name=REGION).list_functions()["Functions"]}
         assert set(functions) == {"streamwatch-test-run-date", "streamwatch-test-load-statements",
-                                  "streamwatch-test-data-quality", "streamwatch-test-stream-progress"}
+                                  "streamwatch-test-data-quality", "streamwatch-test-stream-progress",
+                                  "streamwatch-test-day-lock"}
         assert functions["streamwatch-test-load-statements"]["Handler"] == "load_statements.handler"
         assert functions["streamwatch-test-load-statements"]["Environment"]["Variables"]["LAKE_URI"] == f"s3://{lake}"
         machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
@@ -162,8 +165,18 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
         assert len(rule_names) == 1
         dashboards = boto3.client("cloudwatch", region_name=REGION).list_dashboards()["DashboardEntries"]
         assert [d["DashboardName"] for d in dashboards] == ["streamwatch-test"]
+        # Protected against a console delete or a replacing update (item 4): the build's stack policy.
+        described = boto3.client("cloudformation", region_name=REGION).describe_stacks(StackName="sw-dev")["Stacks"][0]
+        assert described["EnableTerminationProtection"] is True
+        policy = boto3.client("cloudformation", region_name=REGION).get_stack_policy(StackName="sw-dev")
+        assert json.loads(policy["StackPolicyBody"]) == json.loads((REPO_ROOT / "infra/stackpolicy/streamwatch.json").read_text())
+        assert "termination protection on; stack policy set" in result.output
         roles = boto3.client("iam").list_roles()["Roles"]
-        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 9  # + the raw-drift crawler role
+        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 10  # + crawler and day-lock roles
+        # the day lock's table and the schedule's dead-letter queue
+        assert boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"] == ["streamwatch-test-day-locks"]
+        queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
+        assert [q.rsplit("/", 1)[1] for q in queues] == ["streamwatch-test-daily-batch-not-started"]
 
         # Unsupported types were only stood in for; every artefact they point at was uploaded.
         jobs = stood_in["AWS::Glue::Job"]
@@ -391,3 +404,75 @@ def test_the_state_layout_follows_the_job_sources_only(tmp_path):
     assert packaging.flink_state_layout(root) == before
     (root / "flink_app/sql/a.sql").write_text("v2")
     assert packaging.flink_state_layout(root) != before
+
+
+
+# ---------------------------------------------------------------- the preview names a Flink restart
+
+
+def _change_sets_also_update_the_flink_application(monkeypatch, scope=("Properties",)):
+    """moto lists no changes for an update; CloudFormation lists the application's Modify."""
+    from streamwatch import deploy as deploy_module
+
+    original = deploy_module.create_change_set
+
+    def with_flink(*args, **kwargs):
+        status, changes = original(*args, **kwargs)
+        flink = deploy_module.Change("Modify", "FlinkApplication", "AWS::KinesisAnalyticsV2::Application", "False",
+                                     scope, ("ApplicationConfiguration",))
+        return status, [*changes, flink]
+
+    monkeypatch.setattr(deploy_module, "create_change_set", with_flink)
+
+
+def test_the_preview_says_the_flink_job_restarts_before_asking(dist, next_dist, aws, monkeypatch):
+    with _workarounds().placeholder_resources():
+        assert deploy(dist, "--yes").exit_code == 0
+        _change_sets_also_update_the_flink_application(monkeypatch)
+        answered_no = CliRunner().invoke(main, [
+            "deploy", "--stack", "sw-dev", "--artifact-bucket", BUCKET, "--region", REGION, "--dist", str(next_dist),
+            "--poll-seconds", "0.05"], input="n\n")
+    assert answered_no.exit_code == 0, answered_no.output
+    notice = ("Flink application FlinkApplication: UPDATED (ApplicationConfiguration) - a running job RESTARTS "
+              "from its latest snapshot")
+    assert notice in answered_no.output
+    assert answered_no.output.index(notice) < answered_no.output.index("Execute change set")
+    assert "left for review" in answered_no.output
+
+
+def test_what_the_notice_says_for_each_kind_of_flink_change():
+    from streamwatch.deploy import Change, flink_notice
+
+    app = "AWS::KinesisAnalyticsV2::Application"
+    lambda_only = [Change("Modify", "RunDateFunction", "AWS::Lambda::Function", "False", ("Properties",))]
+    assert flink_notice(lambda_only, "latest-snapshot") == "Flink application: not changed - the streaming job keeps running."
+    tags = [Change("Modify", "FlinkApplication", app, "False", ("Tags",))]
+    assert "only its tags change - no restart" in flink_notice(tags, "latest-snapshot")
+    skip = [Change("Modify", "FlinkApplication", app, "False", ("Properties",), ("RunConfiguration",))]
+    assert "RESTARTS WITHOUT its state" in flink_notice(skip, "skip-snapshot")
+    replaced = [Change("Modify", "FlinkApplication", app, "True", ("Properties",), ("ApplicationName",))]
+    assert "REPLACED" in flink_notice(replaced, "latest-snapshot")
+    assert "created, stopped (READY)" in flink_notice([Change("Add", "FlinkApplication", app, "")], "latest-snapshot")
+
+
+def test_allow_replace_lifts_the_stack_policy_for_that_update_only(dist, next_dist, aws, monkeypatch):
+    from moto.cloudformation.models import CloudFormationBackend
+
+    bodies = []
+    original = CloudFormationBackend.set_stack_policy
+
+    def recording(self, stack_name, policy_body):
+        bodies.append(json.loads(policy_body))
+        return original(self, stack_name, policy_body)
+
+    monkeypatch.setattr(CloudFormationBackend, "set_stack_policy", recording)
+    protective = json.loads((REPO_ROOT / "infra/stackpolicy/streamwatch.json").read_text())
+    lifted = json.loads((REPO_ROOT / "infra/stackpolicy/during_replacement.json").read_text())
+    with _workarounds().placeholder_resources():
+        assert deploy(dist, "--yes").exit_code == 0
+        assert bodies == [protective]
+        _change_sets_replace_the_stream(monkeypatch)
+        result = deploy(next_dist, "--yes", "--allow-replace")
+    assert result.exit_code == 0, result.output
+    assert "stack policy lifted for this update (--allow-replace)" in result.output
+    assert bodies[1:] == [lifted, protective, protective]  # lifted, restored, then set as after every deploy

@@ -142,6 +142,11 @@ def test_lambda_bundle_prepares_a_load_from_the_bundle_alone(dist, tmp_path):
         "    def data_files(self, uri): return [uri + 'part-0.parquet']\n"
         "statements = load_statements.statements_for_day('2024-03-09', 's3://lake', 'arn:aws:iam::1:role/r', Lake())\n"
         "assert any(sql.startswith('COPY') for _, sql in statements)\n"
+        "from warehouse.migrations import SchemaState\n"
+        "migrating = load_statements.schema_update(SchemaState(frozenset({'dim_title', 'fact_user_daily'})))\n"
+        "assert any(name.endswith('/record_schema_version') for name, _ in migrating), migrating\n"
+        "assert len(migrating) <= 40\n"
+        "import day_lock\n"
         "assert raw_fields.SAMPLE_QUERY.read_text().count('?') == raw_fields.PATH_SLOTS + 1\n"
         "print(len(statements), len(data_quality.query_text()))\n"
     )
@@ -187,3 +192,51 @@ def test_the_output_directory_may_not_hold_the_repository(tmp_path, jar):
     with pytest.raises(packaging.PackagingError, match="contains the repository"):
         packaging.build(tmp_path / "outer", repo_root=repo, jar=jar)
     assert (repo / "keep.txt").exists()
+
+
+# ---------------------------------------------------------------- a rebuild restarts nothing
+
+
+def test_the_pom_pins_the_jar_entries_to_a_fixed_instant():
+    """Maven stamps each jar entry with project.build.outputTimestamp when it is set; a fixed instant
+    (not the build clock) makes two builds of one commit byte-identical, so the Flink zip's hash and
+    FlinkArtifactPrefix stay the same and deploying a rebuild does not restart the application."""
+    import datetime as dt
+    import xml.etree.ElementTree as ElementTree
+
+    pom = ElementTree.parse(REPO_ROOT / "flink_app" / "pom.xml").getroot()
+    namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
+    value = pom.findtext("m:properties/m:project.build.outputTimestamp", namespaces=namespace)
+    assert value is not None, "flink_app/pom.xml sets no project.build.outputTimestamp"
+    assert "${" not in value  # a literal, not the build time (${maven.build.timestamp})
+    assert dt.datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+
+
+def test_the_same_jar_and_sources_give_the_same_flink_artefact(tmp_path, jar):
+    """What the reproducible jar buys: the Flink zip depends only on the jar's bytes and flink_app/,
+    so two builds of one tree (with the same jar bytes) hand deploy the same code location."""
+    from streamwatch.deploy import group_prefixes
+
+    first = packaging.build(tmp_path / "one", jar=jar)
+    copy = tmp_path / "rebuilt" / packaging.JAR_NAME
+    copy.parent.mkdir()
+    copy.write_bytes(jar.read_bytes())  # a rebuild: another file, the same bytes
+    second = packaging.build(tmp_path / "two", jar=copy)
+    assert first.artifact(packaging.FLINK_ZIP).sha256 == second.artifact(packaging.FLINK_ZIP).sha256
+    manifests = [json.loads((result.out_dir / "manifest.json").read_text()) for result in (first, second)]
+    assert group_prefixes("s", manifests[0])["flink"] == group_prefixes("s", manifests[1])["flink"]
+
+
+def test_a_connector_upgrade_in_the_pom_changes_the_state_layout(tmp_path):
+    """The pom chooses the Kinesis connector, whose state (shard positions) a snapshot holds: a pom
+    change asks deploy for --flink-restore, like a change of the job's SQL or Java."""
+    root = tmp_path / "repo"
+    for relative in ("flink_app/sql/a.sql", "flink_app/job.py", "flink_app/pom.xml", "flink_app/config.py"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("v1")
+    before = packaging.flink_state_layout(root)
+    (root / "flink_app/config.py").write_text("v2")  # not part of the state's shape
+    assert packaging.flink_state_layout(root) == before
+    (root / "flink_app/pom.xml").write_text("<kinesis.connector.version>5.0.0-1.20</kinesis.connector.version>")
+    assert packaging.flink_state_layout(root) != before
+    assert "flink_app/pom.xml" in packaging.STATE_LAYOUT_SOURCES

@@ -128,3 +128,46 @@ def test_the_warehouse_file_lives_in_the_lake_and_survives_reopening(loaded):
         assert dump(reopened) == before
     finally:
         reopened.close()
+
+
+def _again(directory):
+    """Every data file of a partition once more, as a second run (or a copied prefix) leaves them."""
+    import shutil
+
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(("_", "."))):
+        shutil.copyfile(path, path.with_name(path.name + "-again"))
+
+
+def test_a_day_staged_twice_is_loaded_once(loaded, reference):
+    """processed/sessions read again after a restart, curated files copied twice: one row per key."""
+    lake, target = loaded
+    day = "2024-03-09"
+    before = dump(target)
+    sessions_once = {s["session_id"]: s for s in reference.sessions_of(lake, day)}
+    _again(lake / "processed" / "sessions" / f"dt={day}")
+    for table in ("daily_user_engagement", "daily_title_popularity", "daily_device_summary", "dim_title"):
+        _again(lake / "curated" / table / f"dt={day}")
+    report = load_dt(target, day)
+    steps = {s.target: s for s in report.steps}
+    assert steps["fact_watch_session"].staged_rows == 2 * len(sessions_once)  # both copies reached staging
+    assert dump(target) == before  # ... and the warehouse holds the day as once
+    rows = target.connection.execute("select session_id, watch_time_ms from fact_watch_session where dt = ?",
+                                     [dt.date.fromisoformat(day)]).fetchall()
+    assert dict(rows) == {key: s["watch_time_ms"] for key, s in sessions_once.items()}
+
+
+def test_of_two_differing_session_copies_the_load_keeps_the_one_with_more_events(loaded, reference):
+    lake, target = loaded
+    day = "2024-03-10"
+    directory = lake / "processed" / "sessions" / f"dt={day}"
+    first = sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))[0]
+    table = pq.read_table(first)
+    row = table.to_pylist()[0]
+    longer = {**row, "event_count": row["event_count"] + 1, "watch_time_ms": row["watch_time_ms"] + 60_000,
+              "session_end": row["session_end"] + dt.timedelta(minutes=1)}
+    pq.write_table(pa.Table.from_pylist([longer, row], schema=table.schema), first.with_name("part-second-run"),
+                   use_deprecated_int96_timestamps=True)
+    load_dt(target, day)
+    got = target.connection.execute("select event_count, watch_time_ms from fact_watch_session where session_id = ?",
+                                    [row["session_id"]]).fetchall()
+    assert got == [(longer["event_count"], longer["watch_time_ms"])]

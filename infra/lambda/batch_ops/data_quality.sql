@@ -4,13 +4,37 @@
 with
 raw_day as (select count(*) as n from raw_events where dt = ?),
 dlq_day as (select count(*) as n from dlq_records where dt = ?),
+-- processed/ read twice (a restart, an overlapping replay) counts once, as the Glue jobs count it: one row
+-- per key, the copy with the greater measures (batch/dedup.py)
 sessions_day as (
     select count(*) as n, coalesce(sum(watch_time_ms), 0) as watch_ms
-    from sessions where dt = ?
+    from (
+        select
+            watch_time_ms,
+            row_number() over (
+                partition by session_id
+                order by event_count desc nulls last, session_end desc nulls last, watch_time_ms desc nulls last,
+                    duration_ms desc nulls last, play_count desc nulls last, titles_watched desc nulls last,
+                    session_start asc nulls last, user_id asc nulls last, device_id asc nulls last,
+                    device_type asc nulls last, country asc nulls last
+            ) as copy_rank
+        from sessions where dt = ?
+    ) as unique_sessions
+    where copy_rank = 1
 ),
 titles_day as (
     select count(*) as n, coalesce(sum(watch_time_ms), 0) as watch_ms
-    from title_watch_5m where dt = ?
+    from (
+        select
+            watch_time_ms,
+            row_number() over (
+                partition by window_start, title_id
+                order by play_starts desc nulls last, unique_viewers desc nulls last, watch_time_ms desc nulls last,
+                    window_end asc nulls last
+            ) as copy_rank
+        from title_watch_5m where dt = ?
+    ) as unique_windows
+    where copy_rank = 1
 ),
 engagement_day as (
     select count(*) as n, coalesce(sum(sessions), 0) as sessions, coalesce(sum(watch_time_ms), 0) as watch_ms

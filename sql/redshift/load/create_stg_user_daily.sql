@@ -1,4 +1,4 @@
--- create_stg_user_daily: this load's own staging table, for one dt as COPY lands it before the merge.
+-- create_stg_user_daily: this load's own staging table, for one dt as COPY lands it, duplicates included.
 -- Grain: one row per user_id. Source: curated/daily_user_engagement/dt=.../ via copy_stg_user_daily.
 -- Temporary: it lives in this load's session only, so two loads never share it. COPY maps by position.
 create temporary table stg_user_daily (

@@ -1,4 +1,4 @@
--- create_stg_watch_session: this load's own staging table, for one dt as COPY lands it before the merge.
+-- create_stg_watch_session: this load's own staging table, for one dt as COPY lands it, duplicates included.
 -- Grain: one row per session. Source: processed/sessions/dt=.../ via copy_stg_watch_session.
 -- Temporary: it lives in this load's session only, so two loads never share it. COPY maps by position.
 create temporary table stg_watch_session (

@@ -1,0 +1,3 @@
+-- 02_drop_stg_title_daily: drop the permanent staging table of the first layout; each load now stages in a
+-- temporary table of its own session. Grain: one row per title_id. Source: none.
+drop table if exists stg_title_daily;
