@@ -8,6 +8,7 @@ file (or a path given explicitly). Every problem names the property group and ke
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from pathlib import Path
 from typing import Any, Mapping
@@ -16,7 +17,7 @@ MANAGED_FLINK_PROPERTIES = Path("/etc/flink/application_properties.json")
 LOCAL_PROPERTIES = Path(__file__).with_name("application_properties.json")
 
 SOURCE_TYPES = ("kinesis", "file")
-INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST")
+INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
 # What a file replay holds: records as clients sent them, or a raw zone staged with each record's
 # arrival, shard and sequence number (streamwatch/replay_input.py).
 REPLAY_FORMATS = ("jsonl", "raw-zone")
@@ -26,7 +27,8 @@ MAX_PARALLELISM_LIMIT = 32_768  # Flink's upper bound for pipeline.max-paralleli
 CONSUMER_PREFIX = "consumer."
 
 _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "input.path", "replay.format"),
+    "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "initial.timestamp", "input.path",
+               "replay.format"),
     "lake": ("root",),
     "processing": (
         "watermark.out-of-orderness.ms",
@@ -57,6 +59,8 @@ class SourceConfig:
     aws_region: str | None = None
     aws_endpoint: str | None = None
     initial_position: str = "TRIM_HORIZON"
+    # where AT_TIMESTAMP starts: an ISO-8601 instant with its zone, as the template's InitialTimestamp
+    initial_timestamp: datetime.datetime | None = None
     input_path: str | None = None
     replay_format: str = "jsonl"
     # (property, value) pairs for the Kinesis connector's consumer, without the "consumer." prefix
@@ -163,6 +167,7 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         aws_region=source_map.get("aws.region"),
         aws_endpoint=source_map.get("aws.endpoint") or None,
         initial_position=source_map.get("initial.position", "TRIM_HORIZON"),
+        initial_timestamp=_instant(source_map, "source", "initial.timestamp", origin),
         input_path=source_map.get("input.path"),
         replay_format=source_map.get("replay.format", "jsonl"),
         consumer_properties=tuple(sorted((key[len(CONSUMER_PREFIX):], value) for key, value in source_map.items()
@@ -218,6 +223,21 @@ def _required(values: Mapping[str, str], group_id: str, key: str, origin: str) -
     return value
 
 
+def _instant(values: Mapping[str, str], group_id: str, key: str, origin: str) -> datetime.datetime | None:
+    """An ISO-8601 instant that names its zone (Z or an offset), as UTC; None when the key is absent."""
+    if key not in values:
+        return None
+    text = values[key].strip()
+    try:
+        instant = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise ConfigError(f"{origin}: key '{key}' in property group '{group_id}' must be an ISO-8601 instant with "
+                          f"its zone, such as 2026-03-09T18:30:00Z, got {values[key]!r}")
+    return instant.astimezone(datetime.timezone.utc)
+
+
 def _integer(values: Mapping[str, str], key: str, default: int | None, origin: str) -> int | None:
     if key not in values:
         return default
@@ -243,6 +263,10 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
             raise ConfigError(f"{origin}: missing key 'aws.region' in property group 'source'")
         if source.initial_position not in INITIAL_POSITIONS:
             raise ConfigError(f"{origin}: key 'initial.position' in property group 'source' must be one of {', '.join(INITIAL_POSITIONS)}")
+        if (source.initial_position == "AT_TIMESTAMP") != (source.initial_timestamp is not None):
+            raise ConfigError(f"{origin}: key 'initial.timestamp' in property group 'source' is required with "
+                              f"initial.position AT_TIMESTAMP and only with it (got position "
+                              f"{source.initial_position!r})")
     if source.type == "file" and not source.input_path:
         raise ConfigError(f"{origin}: key 'input.path' in property group 'source' is required when type is 'file'")
     if source.replay_format not in REPLAY_FORMATS:

@@ -125,6 +125,9 @@ def source_options(config: JobConfig) -> dict[str, str]:
         "aws.region": source.aws_region,
         "flink.stream.initpos": source.initial_position,
     }
+    if source.initial_timestamp is not None:
+        # epoch seconds: the connector reads a number when the text is not in its date format
+        consumer["flink.stream.initpos.timestamp"] = f"{source.initial_timestamp.timestamp():.3f}"
     if source.aws_endpoint:
         # A local endpoint (moto) takes any static credentials; AWS uses the application's role.
         consumer.update(

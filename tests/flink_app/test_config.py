@@ -36,6 +36,14 @@ def test_config_is_frozen():
         ({"source": {"stream.arn": "streamwatch-events"}}, "key 'stream.arn' in property group 'source' must be a Kinesis stream ARN"),
         ({"source": {"aws.region": ""}}, "missing key 'aws.region' in property group 'source'"),
         ({"source": {"initial.position": "EARLIEST"}}, "key 'initial.position' in property group 'source' must be one of"),
+        ({"source": {"initial.position": "AT_TIMESTAMP"}},
+         "key 'initial.timestamp' in property group 'source' is required with initial.position AT_TIMESTAMP"),
+        ({"source": {"initial.timestamp": "2026-03-09T18:30:00Z"}},
+         "key 'initial.timestamp' in property group 'source' is required with initial.position AT_TIMESTAMP and only with it"),
+        ({"source": {"initial.position": "AT_TIMESTAMP", "initial.timestamp": "2026-03-09 18:30"}},
+         "key 'initial.timestamp' in property group 'source' must be an ISO-8601 instant with its zone"),
+        ({"source": {"initial.position": "AT_TIMESTAMP", "initial.timestamp": "yesterday"}},
+         "key 'initial.timestamp' in property group 'source' must be an ISO-8601 instant with its zone"),
         ({"source": {"type": "file"}}, "key 'input.path' in property group 'source' is required when type is 'file'"),
         ({"source": {"stream.name": "x"}}, "unknown key 'stream.name' in property group 'source'"),
         ({"lake": {"root": " "}}, "missing key 'root' in property group 'lake'"),
@@ -106,3 +114,16 @@ def test_consumer_keys_of_the_source_group_go_to_the_connector_as_they_are():
     assert source_options(config)["kinesis.flink.shard.getrecords.maxrecordcount"] == "100"
     with pytest.raises(ConfigError, match="unknown key 'consumer.' in property group 'source'"):
         parse_property_groups(groups(source={"consumer.": "x"}))
+
+
+def test_at_timestamp_starts_the_connector_at_the_instant_in_epoch_seconds():
+    from flink_app.job import source_options
+
+    config = parse_property_groups(groups(source={"initial.position": "AT_TIMESTAMP",
+                                                  "initial.timestamp": "2026-03-09T19:30:00.250+01:00"}))
+    assert config.source.initial_timestamp.isoformat() == "2026-03-09T18:30:00.250000+00:00"
+    options = source_options(config)
+    assert options["kinesis.flink.stream.initpos"] == "AT_TIMESTAMP"
+    # the text the connector's own test (InitialTimestampTest.java) accepts as 2026-03-09T18:30:00.250Z
+    assert options["kinesis.flink.stream.initpos.timestamp"] == "1773081000.250"
+    assert "kinesis.flink.stream.initpos.timestamp" not in source_options(parse_property_groups(groups()))

@@ -632,8 +632,6 @@ def test_the_job_accepts_the_positions_it_knows(template, position):
     assert config.source.initial_position == position
 
 
-@pytest.mark.xfail(reason="flink_app/config.py does not accept AT_TIMESTAMP and initial.timestamp yet "
-                          "(owned by the streaming job's change; see docs/operations.md)", strict=False)
 def test_the_job_accepts_at_timestamp_with_its_timestamp(template):
     groups = _resolved_source_group(template, "AT_TIMESTAMP", "2026-03-09T18:30:00Z")
     source = next(g["PropertyMap"] for g in groups if g["PropertyGroupId"] == "source")
