@@ -29,7 +29,7 @@ CONSUMER_PREFIX = "consumer."
 _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "source": ("type", "stream.arn", "aws.region", "aws.endpoint", "initial.position", "initial.timestamp", "input.path",
                "replay.format"),
-    "lake": ("root",),
+    "lake": ("root", "compaction.file-size.mb"),
     "processing": (
         "watermark.out-of-orderness.ms",
         "max-future-skew.ms",
@@ -100,6 +100,9 @@ class JobConfig:
     session_gap_minutes: int = 30
     watch_cap_ms: int = 120_000
     checkpoint_interval_ms: int = 10_000
+    # the files each sink writes within one checkpoint are merged, per partition, into files of up
+    # to this size before they become visible (0: no compaction, one file per task and checkpoint)
+    compaction_file_size_mb: int = 128
     parallelism: int | None = None
     # the most subtasks a restore of the job's state may ever use (fixed when the state is first written)
     max_parallelism: int = 512
@@ -188,6 +191,8 @@ def parse_property_groups(document: Any, origin: str = "<properties>") -> JobCon
         session_gap_minutes=_integer(processing, "session.gap.minutes", defaults.session_gap_minutes, origin),
         watch_cap_ms=_integer(processing, "watch.cap.ms", defaults.watch_cap_ms, origin),
         checkpoint_interval_ms=_integer(processing, "checkpoint.interval.ms", defaults.checkpoint_interval_ms, origin),
+        compaction_file_size_mb=_integer(lake_map, "compaction.file-size.mb", defaults.compaction_file_size_mb, origin,
+                                         group_id="lake"),
         parallelism=_integer(processing, "parallelism", None, origin),
         max_parallelism=_integer(processing, "max-parallelism", defaults.max_parallelism, origin),
         metrics=metrics,
@@ -238,14 +243,15 @@ def _instant(values: Mapping[str, str], group_id: str, key: str, origin: str) ->
     return instant.astimezone(datetime.timezone.utc)
 
 
-def _integer(values: Mapping[str, str], key: str, default: int | None, origin: str) -> int | None:
+def _integer(values: Mapping[str, str], key: str, default: int | None, origin: str,
+             group_id: str = "processing") -> int | None:
     if key not in values:
         return default
     try:
         return int(values[key])
     except ValueError:
         raise ConfigError(
-            f"{origin}: key '{key}' in property group 'processing' must be an integer, got {values[key]!r}"
+            f"{origin}: key '{key}' in property group '{group_id}' must be an integer, got {values[key]!r}"
         ) from None
 
 
@@ -289,6 +295,9 @@ def _validate(config: JobConfig, origin: str = "<config>") -> None:
     for key, (value, minimum) in positive.items():
         if value < minimum:
             raise ConfigError(f"{origin}: key '{key}' in property group 'processing' must be >= {minimum}, got {value}")
+    if config.compaction_file_size_mb < 0:
+        raise ConfigError(f"{origin}: key 'compaction.file-size.mb' in property group 'lake' must be >= 0 "
+                          f"(0: no compaction), got {config.compaction_file_size_mb}")
     if 0 < config.alignment_max_drift_ms <= config.source_idle_timeout_ms:
         raise ConfigError(
             f"{origin}: key 'source.alignment.max-drift.ms' in property group 'processing' ({config.alignment_max_drift_ms}) "

@@ -148,10 +148,19 @@ def source_options(config: JobConfig) -> dict[str, str]:
     return options
 
 
-def file_sink_options() -> dict[str, str]:
+def file_sink_options(config: JobConfig) -> dict[str, str]:
     """Options shared by every file sink. All zones are Parquet, which Flink rolls and commits at
-    every checkpoint; a partition gets its _SUCCESS marker when a checkpoint commits into it."""
-    return {"sink.partition-commit.policy.kind": "success-file"}
+    every checkpoint; a partition gets its _SUCCESS marker when a checkpoint commits into it.
+
+    With compaction (the default) the files all tasks wrote into a partition within one checkpoint
+    are merged into files of up to ``compaction_file_size_mb`` before they become visible: a
+    partition gets about one object per checkpoint whatever the parallelism, instead of one per
+    task. Flink never merges across checkpoints, and the files it has not yet merged are hidden
+    (dot-prefixed), so every reader that skips hidden files sees each row once."""
+    options = {"sink.partition-commit.policy.kind": "success-file"}
+    if config.compaction_file_size_mb:
+        options.update({"auto-compaction": "true", "compaction.file-size": f"{config.compaction_file_size_mb}mb"})
+    return options
 
 
 def plan(config: JobConfig, variant: str = "full") -> JobPlan:
@@ -167,7 +176,7 @@ def plan(config: JobConfig, variant: str = "full") -> JobPlan:
     if variant != "full":
         raise ValueError(f"unknown job variant {variant!r}; expected one of {', '.join(VARIANTS)}")
     view_parameters = {"watch_cap_ms": config.watch_cap_ms, "session_gap_minutes": config.session_gap_minutes}
-    sink_options = file_sink_options()
+    sink_options = file_sink_options(config)
     step = viewing_sessions(config)
     ddl: list[str | ViewingSessionsStep] = []
     for view in VIEWS:

@@ -20,7 +20,8 @@ def connector_jar() -> Path:
 
 @pytest.fixture(scope="session")
 def replay(connector_jar, tmp_path_factory):
-    """replay(records, **overrides) -> Lake: run the job on the records as a bounded file replay."""
+    """replay(records, **overrides) -> Lake: run the job on the records as a bounded file replay (at
+    parallelism 1 unless an override says otherwise)."""
     from flink_app.config import load_config
     from streamwatch.flink_runner import start_job
     from streamwatch.lake import Lake
@@ -30,8 +31,8 @@ def replay(connector_jar, tmp_path_factory):
         source = workdir / "input.jsonl"
         source.write_text("\n".join(records) + "\n", encoding="utf-8")
         config = load_config().with_overrides(
-            source_type="file", source_input_path=str(source), lake_root=str(workdir / "lake"),
-            parallelism=1, **overrides,
+            **{"source_type": "file", "source_input_path": str(source), "lake_root": str(workdir / "lake"),
+               "parallelism": 1, **overrides},
         )
         start_job(config).wait()
         return Lake(workdir / "lake")

@@ -28,6 +28,17 @@ def test_plan_renders_every_statement_without_placeholders(tmp_path):
     assert any("it''s a lake/raw" in s for s in statements)
 
 
+def test_every_zone_compacts_the_files_of_a_checkpoint_unless_told_not_to(tmp_path):
+    config = load_config(LOCAL_PROPERTIES).with_overrides(lake_root=str(tmp_path))
+    sinks = [s for s in plan(config).ddl if isinstance(s, str) and "'connector' = 'filesystem'" in s]
+    assert len(sinks) == len(SINKS)
+    for sink in sinks:
+        assert "'auto-compaction' = 'true'" in sink and "'compaction.file-size' = '128mb'" in sink
+    uncompacted = plan(config.with_overrides(compaction_file_size_mb=0)).ddl
+    sinks = [s for s in uncompacted if isinstance(s, str) and "'connector' = 'filesystem'" in s]
+    assert len(sinks) == len(SINKS) and not any("compaction" in s for s in sinks)
+
+
 def test_source_gets_the_event_time_rules():
     config = load_config(LOCAL_PROPERTIES).with_overrides(watermark_out_of_orderness_ms=2500, max_future_skew_ms=60_000)
     options = plan(config).source_options
