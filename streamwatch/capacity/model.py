@@ -388,6 +388,8 @@ class _Builder(QuotaLines, OperationLines):
                 rows_day, rows_basis = float(WINDOWS_PER_DAY), "one row per 5-minute window"
             elif zone == "processed/play_starts_1m":
                 rows_day, rows_basis = self._play_start_rows()
+            elif zone == "processed/sessions":
+                rows_day, rows_basis = self._session_rows()
             else:
                 rows_day = size.rows * per_event
                 rows_basis = f"{size.rows:,} rows per {b.events:,} events in the bench's lake x events a day"
@@ -455,6 +457,21 @@ class _Builder(QuotaLines, OperationLines):
                 f"catalog), each with its measured share of a window's {playback_per_window:,.0f} playback events "
                 f"(Poisson); --titles for a real catalog")
 
+    def _session_rows(self) -> tuple[float, str]:
+        """Sessions a day, from the simulator's sessions per viewer watching at the peak: a session's
+        count follows the viewers, not their events (more heartbeats make no more sessions), and the
+        bench's lake cannot say it: its input spans a few hours, so it cuts sessions short and counts
+        the ones it cuts."""
+        v = self.v
+        per_day = sum(v.sessions_by_close_lag.values()) / v.days
+        per_viewer = per_day / v.watching_at_peak
+        self.sessions_day = self.s.concurrent_viewers * per_viewer
+        return (self.sessions_day,
+                f"{self.s.concurrent_viewers:,} watching x {per_viewer:.3f} sessions a day per viewer watching at the "
+                f"peak: {per_day:,.0f} sessions a day (contract §2's 30-minute gap) for {v.watching_at_peak:,.1f} "
+                f"watching at the simulator's peak ({self.sim}); not the bench's lake, whose few hours of input cut "
+                f"sessions short")
+
     def _play_start_rows(self) -> tuple[float, str]:
         v = self.v
         plays_per_minute = self.events_avg * 60 * v.play_share
@@ -511,10 +528,9 @@ class _Builder(QuotaLines, OperationLines):
         b, v = self.b, self.v
         sessions = b.zone("processed/sessions")
         per_row = sessions.bytes / sessions.rows
-        sessions_day = sessions.rows / b.events * self.events_day
+        sessions_day = self.sessions_day
         self.add("redshift.sessions_per_day", "fact_watch_session rows a day", sessions_day, "rows",
-                 f"one per session: {sessions.rows:,} sessions per {b.events:,} events in the bench's lake x events "
-                 f"a day")
+                 "one per session: the sessions a day of the S3 section (processed/sessions)")
         users_day = self.s.concurrent_viewers * v.daily_users_per_peak_viewer
         self.add("redshift.user_days_per_day", "fact_user_daily rows a day (daily active users)", users_day, "rows",
                  f"{v.daily_users_per_peak_viewer:.3f} distinct users a day per viewer watching at the peak ({self.sim}, "

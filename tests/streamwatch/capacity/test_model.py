@@ -124,9 +124,13 @@ def test_s3_sparse_zones_write_only_where_rows_fell():
     assert plan.value("s3.late.stored_bytes") == pytest.approx(EVENTS_DAY / 1_000_000 * 30_000 * (30 + 7))
 
 
+# The fixture's day: 1,000 sessions for 300 viewers watching at the peak; so N watching make N x 1,000 / 300
+SESSIONS_DAY = N * 1000 / 300
+
+
 def test_s3_sessions_spread_over_the_hours_their_sessions_started():
     plan = plan_for()
-    sessions_day = EVENTS_DAY / 1_000_000 * 18_000
+    sessions_day = SESSIONS_DAY
     expected = sum(1440 * WRITERS * (1 - math.exp(-sessions_day * share / 1440 / WRITERS))
                    for share in (0.1, 0.5, 0.3, 0.1))
     assert plan.value("s3.sessions.objects_per_day") == pytest.approx(expected)
@@ -134,8 +138,19 @@ def test_s3_sessions_spread_over_the_hours_their_sessions_started():
     assert plan.value("s3.sessions.stored_bytes") == pytest.approx(sessions_day * 100 * 12 * MONTH_D)
 
 
+def test_sessions_follow_the_viewers_not_their_events():
+    """Five times the events per watching viewer (shorter heartbeats) make no more sessions."""
+    from dataclasses import replace
+
+    from tests.streamwatch.capacity.plan_fixture import VIEWERS
+
+    busier = replace(VIEWERS, events_by_hour=tuple(5 * n for n in VIEWERS.events_by_hour))
+    plan = plan_for(viewers=busier)
+    assert plan.value("events.peak_per_s") == pytest.approx(5 * 20_000)
+    assert plan.value("redshift.sessions_per_day") == pytest.approx(SESSIONS_DAY)
+
+
 RAW_DAY = EVENTS_DAY / 1_000_000 * 1_010_000 * (297_000_000 / 1_010_000)
-SESSIONS_DAY = EVENTS_DAY / 1_000_000 * 18_000
 
 
 def test_compaction_makes_a_file_per_partition_and_checkpoint_up_to_128_mib():
@@ -147,7 +162,7 @@ def test_compaction_makes_a_file_per_partition_and_checkpoint_up_to_128_mib():
     assert plan.value("s3.raw.objects_per_day") == 1464 * 2
     assert plan.value("s3.raw.mean_object_bytes") == pytest.approx(RAW_DAY / (1464 * 2))
     assert "without compaction it would be" in plan.line("s3.raw.objects_per_day").basis
-    # sessions: every checkpoint closes sessions of each of the 4 start hours, a cell each, ~0.2 MB a cell
+    # sessions: every checkpoint closes sessions of each of the 4 start hours, a cell each, ~0.06 MB a cell
     cells = sum(1440 * (1 - math.exp(-SESSIONS_DAY * share / 1440)) for share in (0.1, 0.5, 0.3, 0.1))
     assert plan.value("s3.sessions.objects_per_day") == pytest.approx(cells)
     assert plan.value("s3.sessions.mean_object_bytes") == pytest.approx(SESSIONS_DAY * 100 / cells)
@@ -187,7 +202,7 @@ def test_s3_play_starts_scale_with_country_device_pairs_not_events():
 
 def test_redshift_storage_from_sessions_and_daily_users():
     plan = plan_for()
-    sessions_day = EVENTS_DAY / 1_000_000 * 18_000
+    sessions_day = SESSIONS_DAY
     users_day = N * 1650 / 300
     assert plan.value("redshift.sessions_per_day") == pytest.approx(sessions_day)
     assert plan.value("redshift.user_days_per_day") == pytest.approx(users_day)
