@@ -3,7 +3,8 @@
 A *session* is one user on one device: it opens with ``browse`` (and maybe ``search``), then ``play``;
 while playing a ``heartbeat`` comes every 60 s (``heartbeat_ms`` sets another interval); the viewer
 pauses and resumes, seeks, switches titles, binges the next episodes of a series, and ends with
-``stop`` — or the app crashes and the events just end. Sessions start as a Poisson process whose rate follows the hour of day (UTC, evening peak).
+``stop`` — or the app crashes and the events just end. Sessions start as a Poisson process whose
+rate follows the hour of day (UTC, evening peak).
 
 Many sessions run at once; ``generate_events`` merges them with a heap keyed on event time, so the
 output is in event-time order and memory stays bounded by the number of concurrent sessions, however

@@ -413,15 +413,15 @@ class _Builder(QuotaLines, OperationLines):
             cells_text = (f"{cells:,.0f} (partition, checkpoint) pairs with rows a day, each committed with a _SUCCESS "
                           f"marker in its hour (one object per hour partition, rewritten at each commit)")
             if target:
-                basis = (f"with compaction: {cells_text}, each holding ceil({bytes_day / cells / 2**20 if cells else 0:,.1f}"
-                         f" MiB / {target / 2**20:g} MiB) file(s); without compaction it would be {written:,.0f}: "
-                         f"{how}")
+                per_cell = bytes_day / cells / 2**20 if cells else 0.0
+                basis = (f"with compaction: {cells_text}, each holding ceil({per_cell:,.1f} MiB / "
+                         f"{target / 2**20:g} MiB) file(s); without compaction it would be {written:,.0f}: {how}")
             else:
                 basis = f"without compaction: {how}; {cells_text}"
+            uploads = ", the checkpoint's files and then the compacted ones" if target else ""
             self.add(f"s3.{name}.objects_per_day", f"{zone}: objects a day", objects, "objects",
                      f"{basis}; {requests:,.0f} PUT-class requests a day (multipart uploads in parts of "
-                     f"{part / 2**20:g} MiB" + (", the checkpoint's files and then the compacted ones" if target else "")
-                     + ", and the markers)")
+                     f"{part / 2**20:g} MiB{uploads}, and the markers)")
             mean = bytes_day / objects if objects else 0.0
             too_small = objects > 0 and mean < small
             if too_small:

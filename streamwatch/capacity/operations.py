@@ -23,6 +23,8 @@ QUALITY_QUERIES = 2  # data_quality.sql and raw_sample_fields.sql, once a day
 REDSHIFT_ACTIVE_HOURS = 2.0  # hours a day the workgroup runs at its base RPUs: an assumption
 PRODUCER_CREDENTIALS = 100  # distinct credentials writing to the stream: an assumption
 GLUE_JOBS = 4  # the daily batch's Glue jobs (dim_title, user engagement, title popularity, device summary)
+CLOUDWATCH_PRICES = ("cloudwatch_metric_month", "cloudwatch_alarm_metric_month", "cloudwatch_dashboard_month",
+                     "cloudwatch_logs_gb_ingested", "cloudwatch_logs_gb_month", "cloudwatch_put_metric_thousand")
 
 
 class OperationLines:
@@ -134,11 +136,7 @@ class OperationLines:
                    f"it); {c.dashboards} dashboard(s), {paid_dashboards:g} beyond the 3 free; {log_gb:g} GB of logs "
                    f"ingested a day (an assumption: --log-gb-per-day) kept {retention} days (the streaming job's log "
                    f"group, template); {puts:,.0f} PutMetricData requests (one a minute per metric at most); "
-                   + self.quote("cloudwatch_metric_month", "cloudwatch_alarm_metric_month", "cloudwatch_dashboard_month",
-                                "cloudwatch_logs_gb_ingested", "cloudwatch_logs_gb_month",
-                                "cloudwatch_put_metric_thousand"),
-                   ("cloudwatch_metric_month", "cloudwatch_alarm_metric_month", "cloudwatch_dashboard_month",
-                    "cloudwatch_logs_gb_ingested", "cloudwatch_logs_gb_month", "cloudwatch_put_metric_thousand"))
+                   + self.quote(*CLOUDWATCH_PRICES), CLOUDWATCH_PRICES)
 
     def _kms(self) -> None:
         keys = self.counts.kms_keys
