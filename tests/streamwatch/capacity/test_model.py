@@ -7,7 +7,6 @@ import math
 import pytest
 
 from streamwatch.capacity.model import Settings
-from streamwatch.capacity.objects import requests_per_object, writers_with_rows
 from streamwatch.capacity.viewers import ViewerSample
 from tests.streamwatch.capacity.plan_fixture import N, VIEWERS, plan_for
 
@@ -237,6 +236,20 @@ def test_monthly_cost_adds_up_its_lines():
     assert plan.value("cost.total") == pytest.approx(sum(line.value for line in lines))
     assert all(line.basis for line in lines)
     assert plan.line("cost.total").price_dates == ("2026-01-02",)
+
+
+def test_every_line_says_what_it_rests_on_and_every_price_has_a_date():
+    from tests.streamwatch.capacity.plan_fixture import TEMPLATE
+
+    plan = plan_for(Settings(concurrent_viewers=N, efo_consumers=1), template={**TEMPLATE, "StreamRetentionHours": 72})
+    for line in plan.lines:
+        assert line.basis.strip(), line.key
+        if line.unit == "$" and line.value:
+            assert line.price_dates, line.key
+    used = {line.key.removeprefix("sources.price.") for line in plan.lines if line.key.startswith("sources.price.")}
+    from tests.streamwatch.capacity.plan_fixture import TEST_PRICES
+
+    assert used == set(TEST_PRICES)  # every price of the list is used by some line, and listed with its source
 
 
 @pytest.mark.parametrize("kwargs, message", [

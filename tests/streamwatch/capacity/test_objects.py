@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from streamwatch.capacity.objects import compacted_objects, requests_per_object, uncompacted_objects
+from streamwatch.capacity.objects import (compacted_objects, requests_per_object, uncompacted_objects,
+                                          writers_with_rows)
 
 MIB = 1024**2
 
@@ -28,5 +29,12 @@ def test_without_compaction_every_instance_with_a_row_writes_a_file():
 
 
 def test_a_multipart_upload_is_create_parts_complete():
+    assert requests_per_object(0, 5 * MIB) == 3  # create, one part, complete
     assert requests_per_object(1, 5 * MIB) == 3
     assert requests_per_object(12 * MIB, 5 * MIB) == 5
+
+
+def test_writers_with_rows_is_the_poisson_share_of_instances_that_get_one():
+    assert writers_with_rows(0, 5) == 0
+    assert writers_with_rows(1e6, 5) == pytest.approx(5)
+    assert writers_with_rows(1, 1) == pytest.approx(1 - 1 / math.e)
