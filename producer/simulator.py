@@ -1,9 +1,10 @@
 """Realistic viewing behaviour as a stream of contract events (DESIGN §3), in event-time order.
 
 A *session* is one user on one device: it opens with ``browse`` (and maybe ``search``), then ``play``;
-while playing a ``heartbeat`` comes every 60 s; the viewer pauses and resumes, seeks, switches titles,
-binges the next episodes of a series, and ends with ``stop`` — or the app crashes and the events just
-end. Sessions start as a Poisson process whose rate follows the hour of day (UTC, evening peak).
+while playing a ``heartbeat`` comes every 60 s (``heartbeat_ms`` sets another interval); the viewer
+pauses and resumes, seeks, switches titles, binges the next episodes of a series, and ends with
+``stop`` — or the app crashes and the events just end. Sessions start as a Poisson process whose
+rate follows the hour of day (UTC, evening peak).
 
 Many sessions run at once; ``generate_events`` merges them with a heap keyed on event time, so the
 output is in event-time order and memory stays bounded by the number of concurrent sessions, however
@@ -76,10 +77,15 @@ def generate_events(
     start: datetime,
     *,
     sessions_per_user_per_day: float = SESSIONS_PER_USER_PER_DAY,
+    heartbeat_ms: int = HEARTBEAT_MS,
 ) -> Iterator[dict]:
     """Yield exactly ``count`` contract events in event-time order, starting at ``start``.
 
-    Deterministic: the same catalog, count, seed and start give the same events.
+    ``heartbeat_ms`` is the interval of a playing client's heartbeats (contract §1: 60 s); another
+    interval changes the heartbeats, and as every event draws its id from the same generator, the
+    sessions that follow too.
+
+    Deterministic: the same catalog, count, seed, start and heartbeat interval give the same events.
     """
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
@@ -87,7 +93,9 @@ def generate_events(
         raise ValueError("start must be timezone-aware (UTC), e.g. datetime(2026, 1, 31, tzinfo=timezone.utc)")
     if sessions_per_user_per_day <= 0:
         raise ValueError("sessions_per_user_per_day must be > 0")
-    return _merge(catalog, count, seed, _to_ms(start), sessions_per_user_per_day)
+    if heartbeat_ms < 1:
+        raise ValueError(f"heartbeat_ms must be >= 1, got {heartbeat_ms}")
+    return _merge(catalog, count, seed, _to_ms(start), sessions_per_user_per_day, heartbeat_ms)
 
 
 def estimate_start(
@@ -134,7 +142,8 @@ def format_ts(event_ms: int, offset_minutes: int | None = None) -> str:
 # --- merging concurrent sessions --------------------------------------------------------------
 
 
-def _merge(catalog: Catalog, count: int, seed: int, start_ms: int, per_user_per_day: float) -> Iterator[dict]:
+def _merge(catalog: Catalog, count: int, seed: int, start_ms: int, per_user_per_day: float,
+           heartbeat_ms: int = HEARTBEAT_MS) -> Iterator[dict]:
     rng = random.Random(seed)
     library = _Library(catalog, rng)
     users = catalog.users
@@ -168,7 +177,7 @@ def _merge(catalog: Catalog, count: int, seed: int, start_ms: int, per_user_per_
                 device = user.devices[rng.randrange(len(user.devices))]
                 offset = rng.choice(_OFFSETS_MINUTES) if rng.random() < _OFFSET_SHARE else None
                 context = (user.user_id, device.device_id, device.device_type, user.country, device.app_version, offset)
-                session = _session(rng, library, next_arrival)
+                session = _session(rng, library, next_arrival, heartbeat_ms)
                 first = next(session)
                 push(heap, (first[0], seq, first, session, context))
                 seq += 1
@@ -262,7 +271,7 @@ def _edge_gap(rng: random.Random) -> int:
     return SESSION_GAP_MS - delta if r < 2 / 3 else SESSION_GAP_MS + delta
 
 
-def _session(rng: random.Random, library: _Library, t: int) -> Iterator[_Step]:
+def _session(rng: random.Random, library: _Library, t: int, heartbeat_ms: int = HEARTBEAT_MS) -> Iterator[_Step]:
     """The events of one (user, device) session from time ``t``: one or more visits."""
     edge_gap = _edge_gap(rng) if rng.random() < _EDGE_GAP_SHARE else None
     while True:
@@ -275,7 +284,8 @@ def _session(rng: random.Random, library: _Library, t: int) -> Iterator[_Step]:
             t += rng.randint(3_000, 25_000)
             yield (t, "search", None, None, library.query(title, rng))
         if rng.random() >= _BOUNCE_SHARE:
-            t, edge_gap = yield from _watch(rng, library, t + rng.randint(2_000, 30_000), title, edge_gap)
+            t, edge_gap = yield from _watch(rng, library, t + rng.randint(2_000, 30_000), title, edge_gap,
+                                            heartbeat_ms)
         if edge_gap is not None:
             t += edge_gap  # come back exactly at, or just either side of, the session gap
             edge_gap = None
@@ -292,7 +302,8 @@ def _target(rng: random.Random, position: int, runtime: int, binge: bool) -> int
     return min(runtime, position + 60_000 + int(rng.expovariate(1 / (25 * 60_000))))
 
 
-def _watch(rng: random.Random, library: _Library, t: int, title: str, edge_gap: int | None):
+def _watch(rng: random.Random, library: _Library, t: int, title: str, edge_gap: int | None,
+           heartbeat_ms: int = HEARTBEAT_MS):
     """Play ``title`` from time ``t``; returns (time of the last event, unused edge gap)."""
     never = 1 << 62
     runtime = library.runtime[title]
@@ -303,13 +314,13 @@ def _watch(rng: random.Random, library: _Library, t: int, title: str, edge_gap: 
     yield (t, "play", title, position, None)
     action_at = t + 1_000 + int(rng.expovariate(1 / _ACTION_MEAN_MS))
     while True:
-        heartbeat_at = t + HEARTBEAT_MS
+        heartbeat_at = t + heartbeat_ms
         end_at = t + (target - position)
         if crash_at < heartbeat_at and crash_at < end_at and crash_at < action_at:
             return t, edge_gap  # the app dies: no stop, the events just end
         if heartbeat_at < end_at and heartbeat_at < action_at:
             t = heartbeat_at
-            position += HEARTBEAT_MS
+            position += heartbeat_ms
             yield (t, "heartbeat", title, position, None)
             continue
 

@@ -96,13 +96,18 @@ def _peak_rss(process: psutil.Process) -> int:
     return peak
 
 
+def job_label(name: str, parallelism: int = 1, state_backend: str = "rocksdb") -> str:
+    """The name a measured job is saved under: ``full``, ``full-p2``, ``full-heap``, ``json-scan``."""
+    return name + ("-heap" if state_backend == "heap" else "") + (f"-p{parallelism}" if parallelism > 1 else "")
+
+
 def measure_job(name: str, input_path: Path, workdir: Path, parallelism: int = 1,
                 state_backend: str = "rocksdb") -> JobMeasure:
     """One job in a `streamwatch stream` process of its own: its whole-process time, Flink's run
     time, busy time per task and the JVM's peak memory. Local runs use RocksDB sized like the
     service's KPUs (streamwatch/flink_runner.py); ``state_backend="heap"`` measures Flink's
     HashMap backend instead, for comparison."""
-    label = name + ("-heap" if state_backend == "heap" else "") + (f"-p{parallelism}" if parallelism > 1 else "")
+    label = job_label(name, parallelism, state_backend)
     report = workdir / f"{label}.json"
     command = [sys.executable, "-m", "streamwatch.cli", "stream", "--source", "file", "--input", str(input_path),
                "--lake", str(workdir / f"{label}-lake"), "--report-json", str(report), "--variant", name,

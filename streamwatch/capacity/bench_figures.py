@@ -1,15 +1,18 @@
 """What ``make bench`` measured, read once from its JSON (``bench-results/latest.json``) and checked.
 
-The plan needs, from one run of ``streamwatch bench``:
+The plan needs, from one run of ``streamwatch bench`` (``streamwatch bench --events 1000000`` as the
+README says, or ``make bench``, which adds the full job at parallelism 2):
 
-* the full job's throughput at parallelism 1 and 2 over Flink's own job run time (``net``: JVM start
-  and planning left out, so it is the steady-state rate a long-running job sees), and the machine's
-  cores;
+* the full job's throughput at parallelism 1 on RocksDB with a KPU's managed memory per slot (as
+  ``streamwatch/flink_runner.py`` runs every local job), over Flink's own job run time (``net``: JVM
+  start and planning left out, so it is the steady-state rate a long-running job sees), and the
+  machine's cores; the whole-process rate and the JVM's peak memory are shown beside it;
+* the full job at parallelism 2, when the run has it (shown, not used for sizing);
 * the files, bytes and rows of each zone of the full job's lake, and the number of simulated events
   the input held (the bench adds 1 % redeliveries and 0.2 % malformed records to them).
 
-A missing file, a file from an older ``streamwatch bench`` or a run without the parallelism-2 job is
-refused with what to run.
+A missing file, a file from an older ``streamwatch bench``, a run without the full job at parallelism
+1 or a full job measured on heap state is refused with what to run.
 
 Example::
 
@@ -25,7 +28,7 @@ from pathlib import Path
 
 from streamwatch.bench import ZONES
 
-RERUN = "run `make bench` (the full job at parallelism 1 and 2) to write it again"
+RERUN = "run `streamwatch bench --events 1000000` (or `make bench`) to write it again"
 
 
 class BenchResultsError(ValueError):
@@ -40,10 +43,16 @@ class JobRun:
     net_runtime_s: float
     wall_s: float
     busy_s: float  # busy time summed over the job's tasks (chains of operators), 0 when not reported
+    jvm_peak_rss_bytes: int = 0
 
     @property
     def net_records_per_second(self) -> float:
         return self.records / self.net_runtime_s
+
+    @property
+    def wall_records_per_second(self) -> float:
+        """Whole-process rate: JVM start, planning and the final commit included."""
+        return self.records / self.wall_s if self.wall_s > 0 else 0.0
 
     @property
     def busy_threads(self) -> float:
@@ -66,8 +75,9 @@ class BenchFigures:
     events: int  # simulated events in the input, before redeliveries and malformed records
     event_time_span_s: float
     full: JobRun  # parallelism 1
-    full_p2: JobRun  # parallelism 2
+    full_p2: JobRun | None  # parallelism 2, when the run had it
     lake: dict[str, ZoneSize]
+    json_scan: JobRun | None = None  # Flink's own json format into a blackhole: the engine's best
 
     def zone(self, name: str) -> ZoneSize:
         return self.lake[name]
@@ -81,7 +91,8 @@ class BenchFigures:
 def load_bench(path: Path) -> BenchFigures:
     """The figures of ``path``; raises BenchResultsError naming the path and what to run."""
     if not path.is_file():
-        raise BenchResultsError(f"no benchmark results at {path}: run `make bench` first (or pass --bench PATH)")
+        raise BenchResultsError(f"no benchmark results at {path}: run `streamwatch bench --events 1000000` (or "
+                                f"`make bench`) first, or pass --bench PATH")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -102,8 +113,9 @@ def load_bench(path: Path) -> BenchFigures:
             events=_positive_int(document["events"], "events"),
             event_time_span_s=float(document["event_time_span_s"]),
             full=_job(jobs, "full", 1),
-            full_p2=_job(jobs, "full-p2", 2),
+            full_p2=_job(jobs, "full-p2", 2) if "full-p2" in jobs else None,
             lake={zone: _zone(document["lake"], zone) for zone in ZONES},
+            json_scan=_job(jobs, "json-scan", 1, rocksdb=False) if "json-scan" in jobs else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, BenchResultsError):
@@ -112,12 +124,12 @@ def load_bench(path: Path) -> BenchFigures:
     return figures
 
 
-def _job(jobs: dict, name: str, parallelism: int) -> JobRun:
+def _job(jobs: dict, name: str, parallelism: int, rocksdb: bool = True) -> JobRun:
     if name not in jobs:
         raise BenchResultsError(
             f"the benchmark results have no '{name}' job (the full job at parallelism {parallelism}): {RERUN}")
     job = jobs[name]
-    if job.get("state_backend") != "rocksdb":
+    if rocksdb and job.get("state_backend") != "rocksdb":
         raise BenchResultsError(
             f"job '{name}' was measured on {job.get('state_backend', 'heap')} state, which runs about twice as fast as "
             f"the RocksDB the service runs: {RERUN}")
@@ -125,7 +137,8 @@ def _job(jobs: dict, name: str, parallelism: int) -> JobRun:
         raise BenchResultsError(f"job '{name}' ran at parallelism {job['parallelism']}, not {parallelism}: {RERUN}")
     run = JobRun(name=name, parallelism=parallelism, records=_positive_int(job["records"], f"{name}.records"),
                  net_runtime_s=float(job["net_runtime_s"]), wall_s=float(job["wall_s"]),
-                 busy_s=sum(float(v.get("busy_ms", 0)) for v in job.get("vertices", [])) / 1000)
+                 busy_s=sum(float(v.get("busy_ms", 0)) for v in job.get("vertices", [])) / 1000,
+                 jvm_peak_rss_bytes=int(job.get("jvm_peak_rss_bytes", 0)))
     if run.net_runtime_s <= 0:
         raise BenchResultsError(f"job '{name}' has no run time (net_runtime_s {run.net_runtime_s}): {RERUN}")
     return run

@@ -20,7 +20,11 @@ from dataclasses import asdict, dataclass
 from producer.simulator import SESSIONS_PER_USER_PER_DAY
 from streamwatch.bench import ZONES
 from streamwatch.capacity.bench_figures import BenchFigures
+from streamwatch.capacity.objects import compacted_objects, requests_per_object, writers_with_rows
+from streamwatch.capacity.operations import OperationLines
+from streamwatch.capacity.quotas import QuotaLines
 from streamwatch.capacity.sources import LIMITS, NONCURRENT_VERSION_DAYS, Cited, Price
+from streamwatch.capacity.template_counts import TemplateCounts
 from streamwatch.capacity.viewers import ViewerSample
 
 HOURS_PER_MONTH = 730  # AWS's pricing convention
@@ -41,8 +45,12 @@ class Settings:
     headroom: float = 0.25  # share of each capacity kept free at the peak
     months: int = 12  # storage of the zones kept for good is priced in this month of operation
     titles: int | None = None  # a real catalog's size; None: the titles the simulator's viewers watched
-    redshift_rpu_hours_per_day: float = 0.0  # query and load compute: not measured, priced only if given
-    glue_dpu_hours_per_day: float = 0.0  # the daily batch: not measured at this volume, priced only if given
+    redshift_rpu_hours_per_day: float | None = None  # None: the workgroup's base RPUs x REDSHIFT_ACTIVE_HOURS
+    glue_dpu_hours_per_day: float | None = None  # None: scaled from the local batch rate (glue_rate.py)
+    compaction_file_bytes: int | None = None  # the sinks' compaction.file-size; None: no auto-compaction
+    efo_consumers: int = 0  # consumers reading the stream with enhanced fan-out besides the job
+    athena_adhoc_gb_per_day: float = 100.0  # analysts' queries: an assumption, not measured
+    log_gb_per_day: float = 1.0  # CloudWatch Logs ingested a day, all log groups: an assumption
 
     def __post_init__(self) -> None:
         if self.concurrent_viewers < 1:
@@ -53,8 +61,11 @@ class Settings:
             raise ValueError("months must be at least 1")
         if self.titles is not None and self.titles < 1:
             raise ValueError("titles must be at least 1")
-        if self.redshift_rpu_hours_per_day < 0 or self.glue_dpu_hours_per_day < 0:
+        if any(value is not None and value < 0 for value in (self.redshift_rpu_hours_per_day,
+                                                              self.glue_dpu_hours_per_day)):
             raise ValueError("RPU-hours and DPU-hours a day cannot be negative")
+        if self.efo_consumers < 0 or self.athena_adhoc_gb_per_day < 0 or self.log_gb_per_day < 0:
+            raise ValueError("consumers, ad hoc scans and log volume cannot be negative")
 
 
 @dataclass(frozen=True)
@@ -91,21 +102,15 @@ class Plan:
 
 
 def build_plan(settings: Settings, viewers: ViewerSample, bench: BenchFigures, template: dict[str, float],
-               prices: dict[str, Price], limits: dict[str, Cited] = LIMITS) -> Plan:
-    builder = _Builder(settings, viewers, bench, template, prices, limits)
-    for section in (builder.events, builder.kinesis, builder.flink, builder.s3, builder.redshift, builder.cost,
-                    builder.sources):
+               prices: dict[str, Price], counts: TemplateCounts, limits: dict[str, Cited] = LIMITS) -> Plan:
+    builder = _Builder(settings, viewers, bench, template, prices, counts, limits)
+    for section in (builder.events, builder.kinesis, builder.flink, builder.quotas, builder.s3, builder.redshift,
+                    builder.operations, builder.cost, builder.sources):
         section()
     return Plan(settings=settings, lines=tuple(builder.lines))
 
 
-# --- the two formulas of the object count, public so that tests can check them on their own -------
-
-
-def writers_with_rows(rows: float, writers: int) -> float:
-    """Expected number of ``writers`` that get at least one of ``rows`` rows spread over them at
-    random (Poisson): the files a sink opens for one partition in one roll interval."""
-    return writers * (1 - math.exp(-rows / writers))
+# --- a formula of the row count, public so that tests can check it on its own ----------------------
 
 
 def categories_with_rows(rows: float, shares: list[float]) -> float:
@@ -114,16 +119,11 @@ def categories_with_rows(rows: float, shares: list[float]) -> float:
     return sum(1 - math.exp(-rows * share) for share in shares)
 
 
-def requests_per_object(object_bytes: float, part_bytes: float) -> float:
-    """PUT-class requests to write one object by multipart upload: create, each part, complete.
-    Every zone is Parquet, a bulk format, so no file stays open over a checkpoint."""
-    return 2 + max(1, math.ceil(object_bytes / part_bytes))
-
-
-class _Builder:
+class _Builder(QuotaLines, OperationLines):
     def __init__(self, settings: Settings, viewers: ViewerSample, bench: BenchFigures, template: dict[str, float],
-                 prices: dict[str, Price], limits: dict[str, Cited]) -> None:
+                 prices: dict[str, Price], counts: TemplateCounts, limits: dict[str, Cited]) -> None:
         self.s, self.v, self.b, self.t, self.p, self.limits = settings, viewers, bench, template, prices, limits
+        self.counts = counts
         self.lines: list[Line] = []
         self.used_prices: list[str] = []
         self.used_limits: list[str] = []
@@ -166,7 +166,8 @@ class _Builder:
                  f"{n:,} watching x {v.events_per_watched_second_at_peak * 60:.4f} events per watched viewer-minute: "
                  f"{v.events_by_hour[peak]:,} events over {v.watched_ms_by_hour[peak] / 60_000:,.0f} watched minutes "
                  f"in the simulator's busiest hour (UTC {peak:02d}:00; {self.sim}). Watched time is contract §2's "
-                 f"credit, so a viewer counts while playing (a heartbeat every 60 s) and the rate includes the "
+                 f"credit, so a viewer counts while playing (a heartbeat every {v.heartbeat_s:g} s, the simulator's "
+                 f"interval for this plan: --heartbeat-seconds) and the rate includes the "
                  f"browse, search, pause and seek events around the playing")
         self.events_avg = self.events_peak * v.average_to_peak
         self.add("events.average_per_s", "events/s, daily average", self.events_avg, "events/s",
@@ -213,12 +214,9 @@ class _Builder:
         units = max(1, math.ceil(self.record_bytes / self.limit("kinesis_put_payload_unit")))
         self.provisioned_month = (self.shards * HOURS_PER_MONTH * self.price("kinesis_shard_hour")
                                   + records_month * units / 1e6 * self.price("kinesis_put_million_units"))
-        retention = self.t["StreamRetentionHours"]
-        kept = (f"; StreamRetentionHours {retention:g} (template default): no extended-retention charge"
-                if retention <= 24 else f"; StreamRetentionHours {retention:g}: extended retention not priced")
         self.add("kinesis.provisioned_month", "provisioned, a month", self.provisioned_month, "$",
                  f"{self.shards:,} shards x {HOURS_PER_MONTH} h + {records_month / 1e9:,.1f} billion records (at the "
-                 f"daily average) x {units} PUT payload unit of 25 KB{kept}; "
+                 f"daily average) x {units} PUT payload unit of 25 KB; "
                  f"{self.quote('kinesis_shard_hour', 'kinesis_put_million_units')}",
                  ("kinesis_shard_hour", "kinesis_put_million_units"))
         billed_kib = math.ceil(self.record_bytes / self.limit("kinesis_on_demand_billing_kib"))
@@ -231,7 +229,8 @@ class _Builder:
                  f"{gib_month:,.0f} GiB written, and read once by the Flink job: each record billed as {billed_kib} "
                  f"KiB (rounded up); peak writes of {bytes_peak / 1e6:,.0f} MB/s are "
                  + ("within" if bytes_peak <= write_max else "ABOVE") + f" the on-demand maximum of "
-                 f"{write_max / 1e9:g} GB/s (us-east-1, us-west-2, eu-west-1; 200 MB/s elsewhere); "
+                 f"{write_max / 1e9:g} GB/s (us-east-1, us-west-2, eu-west-1; 200 MB/s elsewhere); extended "
+                 f"retention on demand is billed per GB-month and is not priced here; "
                  f"{self.quote('kinesis_on_demand_stream_hour', 'kinesis_on_demand_gb_in', 'kinesis_on_demand_gb_out')}",
                  ("kinesis_on_demand_stream_hour", "kinesis_on_demand_gb_in", "kinesis_on_demand_gb_out"))
         self.kinesis_mode = "PROVISIONED" if self.provisioned_month <= self.on_demand_month else "ON_DEMAND"
@@ -242,51 +241,74 @@ class _Builder:
         self.add("kinesis.mode", "recommended StreamMode", self.kinesis_mode, "",
                  "the cheaper a month; on-demand follows traffic it has not seen (up to twice its previous peak "
                  "at once), provisioned must be resized ahead of a bigger peak (alarm stream-write-throttling)")
+        retention = self.t["StreamRetentionHours"]
+        extended_h = min(max(0.0, retention - 24), 7 * 24 - 24)
+        self.retention_month = (self.shards * HOURS_PER_MONTH * self.price("kinesis_extended_retention_shard_hour")
+                                if extended_h > 0 and self.kinesis_mode == "PROVISIONED" else 0.0)
+        self.add("kinesis.extended_retention_month", "extended retention, a month", self.retention_month, "$",
+                 (f"StreamRetentionHours {retention:g} (template default: a weekend's outage without losing a "
+                  f"record) is above the 24 h included, so every shard is billed for extended retention (beyond "
+                  f"24 h, up to 7 days): {self.shards:,} shards x {HOURS_PER_MONTH} h; "
+                  f"{self.quote('kinesis_extended_retention_shard_hour')}; 24 h would save it"
+                  if extended_h > 0 and self.kinesis_mode == "PROVISIONED" else
+                  f"StreamRetentionHours {retention:g}: "
+                  + ("no extended retention is billed" if extended_h <= 0 else
+                     "on demand, extended retention is billed per GB-month, a price not in this plan's list: "
+                     "not priced")),
+                 ("kinesis_extended_retention_shard_hour",) if self.retention_month else ())
+        gb_read_month = records_month * self.record_bytes / 1e9
+        self.efo_per_consumer = (self.shards * HOURS_PER_MONTH * self.price("kinesis_efo_consumer_shard_hour")
+                                 + gb_read_month * self.price("kinesis_efo_gb"))
+        self.add("kinesis.efo_per_consumer_month", "each further consumer with enhanced fan-out, a month",
+                 self.efo_per_consumer, "$",
+                 f"a second reader (another application) beside the Flink job gets its own 2 MB/s per shard with "
+                 f"enhanced fan-out: {self.shards:,} shards x {HOURS_PER_MONTH} h + {gb_read_month:,.0f} GB a month "
+                 f"it reads; {self.quote('kinesis_efo_consumer_shard_hour', 'kinesis_efo_gb')} (provisioned "
+                 f"prices); in the total x --efo-consumers ({self.s.efo_consumers})",
+                 ("kinesis_efo_consumer_shard_hour", "kinesis_efo_gb"))
 
     # --- Managed Flink -------------------------------------------------------------------------
 
     def flink(self) -> None:
         b, free = self.b, 1 - self.s.headroom
-        cores, p1, p2 = b.cpu_count, b.full, b.full_p2
+        cores, p1 = b.cpu_count, b.full
         saturated = p1.busy_threads >= cores
+        memory = (f"; JVM peak {p1.jvm_peak_rss_bytes / 2**20:,.0f} MiB" if p1.jvm_peak_rss_bytes else "")
+        scan = (f"; {p1.wall_records_per_second / b.json_scan.wall_records_per_second:.3f}x Flink's own json "
+                f"format scanning the same file" if b.json_scan and b.json_scan.wall_s > 0 else "")
         self.per_core_p1 = p1.net_records_per_second / cores
-        self.add("flink.per_core_p1", "records/s per core, parallelism 1", self.per_core_p1, "records/s",
-                 f"full job: {p1.records:,} records in {p1.net_runtime_s:.1f} s of job run time = "
-                 f"{p1.net_records_per_second:,.0f} records/s, / the {cores} cores of the machine ({self.bench_run}); "
-                 f"its tasks were busy {p1.busy_threads:.1f} threads' worth on average: "
+        self.add("flink.per_core_p1", "records/s per core, parallelism 1, RocksDB", self.per_core_p1, "records/s",
+                 f"full job on RocksDB with a KPU's managed memory per slot (streamwatch/flink_runner.py): "
+                 f"{p1.records:,} records in {p1.net_runtime_s:.1f} s of job run time = "
+                 f"{p1.net_records_per_second:,.0f} records/s ({p1.wall_records_per_second:,.0f} records/s over the "
+                 f"whole process{scan}{memory}), / the {cores} cores of the machine ({self.bench_run}); its tasks "
+                 f"were busy {p1.busy_threads:.1f} threads' worth on average: "
                  + (f"at least {cores}, so it used every core" if saturated
                     else f"fewer than {cores}, so cores were idle and this per-core rate is low (conservative)"))
-        self.per_core_p2 = p2.net_records_per_second / cores
-        self.add("flink.per_core_p2", "records/s per core, parallelism 2", self.per_core_p2, "records/s",
-                 f"full job: {p2.records:,} records in {p2.net_runtime_s:.1f} s = {p2.net_records_per_second:,.0f} "
-                 f"records/s on the same {cores} cores ({self.bench_run})")
-        self.scaling = p2.net_records_per_second / p1.net_records_per_second
-        self.add("flink.scaling_p1_to_p2", "parallelism 1 -> 2 on this machine", self.scaling, "x",
-                 f"{p2.net_records_per_second:,.0f} / {p1.net_records_per_second:,.0f} records/s. "
-                 + self._scaling_reading(saturated))
+        p2 = b.full_p2
+        if p2 is not None:
+            scaling = p2.net_records_per_second / p1.net_records_per_second
+            self.add("flink.scaling_p1_to_p2", "parallelism 1 -> 2 on this machine (shown, not used)", scaling, "x",
+                     f"{p2.net_records_per_second:,.0f} / {p1.net_records_per_second:,.0f} records/s on the same "
+                     f"{cores} cores. " + self._scaling_reading(saturated, scaling))
         kpu_vcpu = self.limit("flink_kpu_vcpu")
-        self.per_kpu = min(self.per_core_p1, self.per_core_p2) * kpu_vcpu
+        self.per_kpu = self.per_core_p1 * kpu_vcpu
         self.add("flink.records_per_kpu", "records/s per KPU", self.per_kpu, "records/s",
-                 f"the lower per-core rate x {kpu_vcpu:g} vCPU per KPU. Assumed, not measured: that a KPU's vCPU does "
-                 f"what a core of this machine did, that the Kinesis source costs what the file replay did, and "
-                 f"that throughput grows in proportion to KPUs beyond the {cores} cores measured (every keyed step "
-                 f"is keyed by event_id, (user_id, device_id) or title_id: see the most-watched-title line)")
+                 f"the per-core rate at parallelism 1 on RocksDB x {kpu_vcpu:g} vCPU per KPU. Assumed, not measured: "
+                 f"that a KPU's vCPU does what a core of this machine did, that the Kinesis source costs what the "
+                 f"file replay did, and that throughput grows in proportion to KPUs beyond the {cores} cores "
+                 f"measured (every keyed step is keyed by event_id, (user_id, device_id) or title_id: see the "
+                 f"most-watched-title line)")
         per_kpu_parallelism = int(self.t["FlinkParallelismPerKpu"])
         self.kpus = max(1, math.ceil(self.records_peak / (self.per_kpu * free)))
         self.parallelism = self.kpus * per_kpu_parallelism
-        max_parallelism, quota = self.limit("flink_parallelism_max"), self.limit("flink_kpu_quota")
         self.add("flink.parallelism", "Parallelism (FlinkParallelism)", self.parallelism, "",
                  f"records/s at peak / (records/s per KPU x {free:.2f}) = {self.kpus:,} KPUs, x ParallelismPerKPU "
-                 f"{per_kpu_parallelism} (template default); "
-                 + (f"ABOVE the default maximum of {max_parallelism:,.0f}: ask for more with the KPU quota, or split "
-                    f"the stream over applications" if self.parallelism > max_parallelism
-                    else f"within the default maximum of {max_parallelism:,.0f}"))
+                 f"{per_kpu_parallelism} (template default); the quotas section says what it needs")
         orchestration = int(self.limit("flink_orchestration_kpu"))
         self.kpus_billed = self.kpus + orchestration
         self.add("flink.kpus", "KPUs billed", self.kpus_billed, "KPUs",
-                 f"{self.kpus:,} for the job + {orchestration} for the application's orchestration; "
-                 + (f"ABOVE the default quota of {quota:,.0f} KPUs per application: request an increase first"
-                    if self.kpus > quota else f"within the default quota of {quota:,.0f} KPUs per application"))
+                 f"{self.kpus:,} for the job + {orchestration} for the application's orchestration")
         playback_share = sum(self.v.playback_by_title.values()) / self.v.events
         top = self.v.title_shares[0] if self.v.title_shares else 0.0
         self.add("flink.top_title_peak_per_s", "playback events/s of the most watched title, at peak",
@@ -315,21 +337,21 @@ class _Builder:
                  f"x{self.v.average_to_peak:.2f} of it); {self.quote('flink_kpu_hour', 'flink_running_storage_gb_month')}",
                  ("flink_kpu_hour", "flink_running_storage_gb_month"))
 
-    def _scaling_reading(self, saturated: bool) -> str:
+    @staticmethod
+    def _scaling_reading(saturated: bool, scaling: float) -> str:
         """What the parallelism 1 -> 2 ratio says, given whether parallelism 1 kept every core busy."""
         if not saturated:
             return ("Parallelism 1 left cores idle, so part of the ratio is the speed-up from using them; the plan "
-                    "takes the lower per-core rate")
-        if self.scaling < 1:
+                    "sizes from parallelism 1")
+        if scaling < 1:
             return ("Parallelism 1 already used every core (each chain of operators is a thread of its own), so "
                     "parallelism 2 adds no CPU here: the ratio is what running as parallel instances costs (the key "
-                    "exchange between them, more threads), which every KPU beyond the first pays; the plan takes the "
-                    "lower per-core rate")
+                    "exchange between them, more threads) on a machine with fewer cores than threads; a KPU "
+                    "runs its instance on a vCPU of its own, so the plan sizes from parallelism 1")
         return ("Parallelism 1 already kept every core busy on average, yet its slowest chain of operators ran in "
                 "one thread and held the rest back; parallelism 2 splits every keyed chain over two threads, so the "
-                "same cores did more. The plan still takes the lower per-core rate, to be conservative: a KPU (one "
-                "vCPU) runs one instance of every chain, the regime of parallelism 2 here, but whether its vCPU does "
-                "what a core here did is not measured")
+                "same cores did more. The plan sizes from parallelism 1, the lower rate here; whether a KPU's vCPU "
+                "does what a core here did is not measured")
 
     # --- S3 ------------------------------------------------------------------------------------
 
@@ -338,15 +360,24 @@ class _Builder:
         self.roll_s = t["CheckpointIntervalMs"] / 1000
         self.intervals = 86_400 / self.roll_s
         split_at, part = self.limit("file_sink_part_bytes"), self.limit("s3_min_part_bytes")
-        self.add("s3.roll_interval_s", "a file sink rolls its files every", self.roll_s, "s",
-                 f"every zone is Parquet, which rolls at every checkpoint, and at {split_at / 2**20:g} MiB too; "
-                 f"CheckpointIntervalMs {t['CheckpointIntervalMs']:,.0f} (template default). So each of the job's "
-                 f"{self.parallelism:,} "
-                 f"instances writes one file per interval for every partition (dt=/hr=) it got rows for: the number "
-                 f"of objects follows parallelism, checkpoint interval and partitions, not only volume")
+        target = self.s.compaction_file_bytes
+        small = self.limit("small_file_bytes")
+        self.add("s3.roll_interval_s", "the file sinks commit every", self.roll_s, "s",
+                 f"CheckpointIntervalMs {t['CheckpointIntervalMs']:,.0f} (template default; the service's own default "
+                 f"is 60 s too): every zone is Parquet, which rolls at every checkpoint (and at "
+                 f"{split_at / 2**20:g} MiB), so each of the job's {self.parallelism:,} instances writes a file per "
+                 f"checkpoint for every partition (dt=/hr=) it got rows for. "
+                 + (f"The sinks compact (auto-compaction, compaction.file-size {target / 2**20:g} MiB: the job's "
+                    f"file_sink_options()): the files one checkpoint wrote into one partition become files of up "
+                    f"to {target / 2**20:g} MiB; files of different checkpoints are never merged"
+                    if target else "The sinks do not compact (no auto-compaction in the job's file_sink_options())"))
         per_event = self.events_day / b.events
         self.stored: dict[str, float] = {}
+        self.bytes_day: dict[str, float] = {}
+        self.rows_day: dict[str, float] = {}
+        self.objects_day: dict[str, float] = {}
         self.requests_day = 0.0
+        self.small_zones: list[str] = []
         retention = {"raw": t["RawRetentionDays"], "dlq": t["DlqRetentionDays"], "late": t["LateRetentionDays"]}
         for zone in ZONES:
             size, name = b.zone(zone), zone.split("/")[-1]
@@ -357,6 +388,8 @@ class _Builder:
                 rows_day, rows_basis = float(WINDOWS_PER_DAY), "one row per 5-minute window"
             elif zone == "processed/play_starts_1m":
                 rows_day, rows_basis = self._play_start_rows()
+            elif zone == "processed/sessions":
+                rows_day, rows_basis = self._session_rows()
             else:
                 rows_day = size.rows * per_event
                 rows_basis = f"{size.rows:,} rows per {b.events:,} events in the bench's lake x events a day"
@@ -364,16 +397,43 @@ class _Builder:
                     rows_basis = (f"the bench's lake has no {zone} rows, so this zone is not sized: its input sends "
                                   f"no events later than the watermark, which clients that were offline do")
             bytes_day = rows_day * per_row
-            objects, commits, how = self._objects(zone, rows_day, bytes_day)
-            object_bytes = bytes_day / objects if objects else 0.0
-            requests = objects * requests_per_object(object_bytes, part) + commits
+            self.bytes_day[zone], self.rows_day[zone] = bytes_day, rows_day
+            written, cells, how = self._objects(zone, rows_day, bytes_day)
+            compacted = compacted_objects(cells, bytes_day, target) if target else 0.0
+            objects = compacted if target else written
+            self.objects_day[name] = objects
+            written_bytes = bytes_day / written if written else 0.0
+            requests = written * requests_per_object(written_bytes, part) + cells
+            if target:  # the compacted files are written again, and the checkpoint's files deleted
+                requests += compacted * requests_per_object(bytes_day / compacted if compacted else 0.0, part)
             self.requests_day += requests
             self.add(f"s3.{name}.bytes_per_day", f"{zone}: bytes a day", bytes_day, "bytes",
                      f"{rows_day:,.0f} rows ({rows_basis}) x {per_row:,.1f} bytes per row ({size.bytes:,} bytes / "
                      f"{size.rows:,} rows of compressed Parquet in the bench's lake)")
+            cells_text = (f"{cells:,.0f} (partition, checkpoint) pairs with rows a day, each committed with a _SUCCESS "
+                          f"marker in its hour (one object per hour partition, rewritten at each commit)")
+            if target:
+                per_cell = bytes_day / cells / 2**20 if cells else 0.0
+                basis = (f"with compaction: {cells_text}, each holding ceil({per_cell:,.1f} MiB / "
+                         f"{target / 2**20:g} MiB) file(s); without compaction it would be {written:,.0f}: {how}")
+            else:
+                basis = f"without compaction: {how}; {cells_text}"
+            uploads = ", the checkpoint's files and then the compacted ones" if target else ""
             self.add(f"s3.{name}.objects_per_day", f"{zone}: objects a day", objects, "objects",
-                     f"{how}; plus a _SUCCESS marker per hour, rewritten at every commit; {requests:,.0f} PUT-class "
-                     f"requests a day (multipart uploads in parts of {part / 2**20:g} MiB)")
+                     f"{basis}; {requests:,.0f} PUT-class requests a day (multipart uploads in parts of "
+                     f"{part / 2**20:g} MiB{uploads}, and the markers)")
+            mean = bytes_day / objects if objects else 0.0
+            too_small = objects > 0 and mean < small
+            if too_small:
+                self.small_zones.append(zone)
+            self.add(f"s3.{name}.mean_object_bytes", f"{zone}: mean object", mean, "bytes",
+                     (f"bytes a day / objects a day; BELOW the {small / 2**20:g} MiB the plan takes as too small for "
+                      f"Athena and Glue, which pay a request and a footer per object: compact the day's partitions "
+                      f"once the day is closed (a daily job rewriting each hour into files of ~128 MiB, e.g. Athena "
+                      f"CTAS/INSERT or a Glue job), or commit less often (CheckpointIntervalMs)"
+                      if too_small else
+                      (f"bytes a day / objects a day; at least the {small / 2**20:g} MiB the plan takes as too small"
+                       if objects else "no objects")))
             if name in retention:
                 days = retention[name] + NONCURRENT_VERSION_DAYS
                 kept = (f"{retention[name]:g} days ({name.capitalize()}RetentionDays, template default) + "
@@ -397,6 +457,21 @@ class _Builder:
                 f"catalog), each with its measured share of a window's {playback_per_window:,.0f} playback events "
                 f"(Poisson); --titles for a real catalog")
 
+    def _session_rows(self) -> tuple[float, str]:
+        """Sessions a day, from the simulator's sessions per viewer watching at the peak: a session's
+        count follows the viewers, not their events (more heartbeats make no more sessions), and the
+        bench's lake cannot say it: its input spans a few hours, so it cuts sessions short and counts
+        the ones it cuts."""
+        v = self.v
+        per_day = sum(v.sessions_by_close_lag.values()) / v.days
+        per_viewer = per_day / v.watching_at_peak
+        self.sessions_day = self.s.concurrent_viewers * per_viewer
+        return (self.sessions_day,
+                f"{self.s.concurrent_viewers:,} watching x {per_viewer:.3f} sessions a day per viewer watching at the "
+                f"peak: {per_day:,.0f} sessions a day (contract §2's 30-minute gap) for {v.watching_at_peak:,.1f} "
+                f"watching at the simulator's peak ({self.sim}); not the bench's lake, whose few hours of input cut "
+                f"sessions short")
+
     def _play_start_rows(self) -> tuple[float, str]:
         v = self.v
         plays_per_minute = self.events_avg * 60 * v.play_share
@@ -408,7 +483,8 @@ class _Builder:
                 f"viewers")
 
     def _objects(self, zone: str, rows_day: float, bytes_day: float) -> tuple[float, float, str]:
-        """Data objects a day, partition commits (_SUCCESS writes) a day, and how they were counted."""
+        """Data objects a day without compaction, cells - (partition, checkpoint) pairs with rows, each a
+        commit that writes a _SUCCESS marker - a day, and how the objects were counted."""
         intervals, writers = self.intervals, self.parallelism
         split = max(1, math.ceil(bytes_day / (intervals * writers) / self.limit("file_sink_part_bytes")))
         files = f" x {split} files (128 MiB each)" if split > 1 else ""
@@ -452,10 +528,9 @@ class _Builder:
         b, v = self.b, self.v
         sessions = b.zone("processed/sessions")
         per_row = sessions.bytes / sessions.rows
-        sessions_day = sessions.rows / b.events * self.events_day
+        sessions_day = self.sessions_day
         self.add("redshift.sessions_per_day", "fact_watch_session rows a day", sessions_day, "rows",
-                 f"one per session: {sessions.rows:,} sessions per {b.events:,} events in the bench's lake x events "
-                 f"a day")
+                 "one per session: the sessions a day of the S3 section (processed/sessions)")
         users_day = self.s.concurrent_viewers * v.daily_users_per_peak_viewer
         self.add("redshift.user_days_per_day", "fact_user_daily rows a day (daily active users)", users_day, "rows",
                  f"{v.daily_users_per_peak_viewer:.3f} distinct users a day per viewer watching at the peak ({self.sim}, "
@@ -470,7 +545,7 @@ class _Builder:
         self.redshift_stored = bytes_day * self.s.months * DAYS_PER_MONTH
         self.add("redshift.stored_bytes", f"stored after {self.s.months} months", self.redshift_stored, "bytes",
                  f"kept for good: {self.s.months} x {DAYS_PER_MONTH:.2f} days")
-        curated_day = users_day * per_row
+        curated_day = self.curated_day = users_day * per_row
         self.stored["curated"] = curated_day * self.s.months * DAYS_PER_MONTH
         self.add("s3.curated.bytes_per_day", "curated: bytes a day", curated_day, "bytes",
                  "daily_user_engagement, one row per daily active user, sized like fact_user_daily (Redshift "
@@ -482,40 +557,47 @@ class _Builder:
 
     def cost(self) -> None:
         stored = sum(self.stored.values())
+        s3_storage, tiers = self._s3_tiers(stored / GIB)
         items = [
             ("kinesis", f"Kinesis ({self.kinesis_mode})", self.kinesis_month, "the cheaper mode (Kinesis section)",
              self.kinesis_prices),
+            ("kinesis_retention", "Kinesis extended retention", self.retention_month,
+             "StreamRetentionHours above 24 h (Kinesis section)",
+             ("kinesis_extended_retention_shard_hour",) if self.retention_month else ()),
+            ("kinesis_efo", "Kinesis enhanced fan-out", self.s.efo_consumers * self.efo_per_consumer,
+             f"{self.s.efo_consumers} further consumer(s) (--efo-consumers) x the Kinesis section's per-consumer "
+             f"figure", ("kinesis_efo_consumer_shard_hour", "kinesis_efo_gb") if self.s.efo_consumers else ()),
             ("flink", "Managed Flink", self.flink_month, "Managed Flink section",
              ("flink_kpu_hour", "flink_running_storage_gb_month")),
-            ("s3_storage", "S3 storage", stored / GIB * self.price("s3_standard_gb_month"),
-             f"{stored / GIB:,.0f} GiB, every zone as stored (S3 section); {self.quote('s3_standard_gb_month')}, "
-             f"the first-50-TB rate (larger volumes cost a little less)", ("s3_standard_gb_month",)),
+            ("s3_storage", "S3 storage", s3_storage,
+             f"{stored / GIB:,.0f} GiB, every zone as stored (S3 section), in S3 Standard's tiers: {tiers}",
+             ("s3_standard_gb_month", "s3_standard_next_450tb_gb_month", "s3_standard_over_500tb_gb_month")),
             ("s3_requests", "S3 PUT requests", self.requests_day * DAYS_PER_MONTH / 1000 * self.price("s3_put_thousand"),
-             f"{self.requests_day:,.0f} a day (S3 section; the reads of Athena, Glue and COPY are not counted); "
-             f"{self.quote('s3_put_thousand')}", ("s3_put_thousand",)),
+             f"{self.requests_day:,.0f} a day (S3 section; the reads of Athena, Glue, COPY and compaction are not "
+             f"counted); {self.quote('s3_put_thousand')}", ("s3_put_thousand",)),
             ("redshift_storage", "Redshift managed storage",
              self.redshift_stored / GIB * self.price("redshift_rms_gb_month"),
              f"{self.redshift_stored / GIB:,.0f} GiB (Redshift section); {self.quote('redshift_rms_gb_month')}",
              ("redshift_rms_gb_month",)),
-        ]
-        left_out = ["Flink snapshots", "S3 reads and access logs", "CloudWatch", "KMS", "Step Functions and Lambda",
-                    "data transfer"]
-        optional = (("redshift_compute", "Redshift Serverless compute", self.s.redshift_rpu_hours_per_day,
-                     "RPU-hours", "redshift_rpu_hour", "--redshift-rpu-hours-per-day"),
-                    ("glue", "Glue batch", self.s.glue_dpu_hours_per_day, "DPU-hours", "glue_dpu_hour",
-                     "--glue-dpu-hours-per-day"))
-        for key, figure, per_day, unit, price, option in optional:
-            if per_day:
-                items.append((key, figure, per_day * DAYS_PER_MONTH * self.price(price),
-                              f"{per_day:g} {unit} a day as given ({option}: an assumption, not measured); "
-                              f"{self.quote(price)}", (price,)))
-            else:
-                left_out.insert(0, f"{figure} (not measured: {option} prices it)")
+        ] + [(key, figure, month, f"operations section: {basis}", prices)
+             for key, figure, month, basis, prices in self.operation_costs]
+        left_out = ["Managed Flink durable backups (snapshots)", "S3 GET and LIST requests and access logs",
+                    "the Glue Data Catalog", "Step Functions, Lambda, SNS, SQS, DynamoDB and Secrets Manager (a few "
+                    "dollars at most)", "data transfer"]
         for key, figure, value, basis, prices in items:
             self.add(f"cost.{key}", figure, value, "$", basis, prices)
         self.add("cost.total", "total, a month", sum(item[2] for item in items), "$",
                  f"the lines above, with the capacity of the peak all month; left out: {'; '.join(left_out)}",
                  tuple(name for item in items for name in item[4]))
+
+    def _s3_tiers(self, gb: float) -> tuple[float, str]:
+        """S3 Standard's monthly storage charge for ``gb`` GB in its three tiers, and how it splits."""
+        first, second = self.limit("s3_standard_tier_1_gb"), self.limit("s3_standard_tier_2_gb")
+        rates = (self.price("s3_standard_gb_month"), self.price("s3_standard_next_450tb_gb_month"),
+                 self.price("s3_standard_over_500tb_gb_month"))
+        parts = (min(gb, first), min(max(gb - first, 0.0), second - first), max(gb - second, 0.0))
+        text = ", ".join(f"{part:,.0f} GB at ${rate:g}" for part, rate in zip(parts, rates) if part > 0) or "none"
+        return sum(part * rate for part, rate in zip(parts, rates)), text
 
     # --- sources -------------------------------------------------------------------------------
 

@@ -16,8 +16,10 @@ SECTIONS = {
     "events": "Events from {viewers:,} concurrent viewers",
     "kinesis": "Kinesis Data Streams",
     "flink": "Managed Service for Apache Flink",
+    "quotas": "Quotas and bounds: what this size needs raised",
     "s3": "S3 lake, per zone",
     "redshift": "Redshift storage",
+    "operations": "Operations: Athena, Glue, Redshift compute, CloudWatch, KMS",
     "cost": "Monthly cost",
     "sources": "Prices and limits used (check every price before relying on it)",
 }

@@ -14,12 +14,14 @@ yields them) and counts, over whole UTC days ``[start_ms, end_ms)``:
   between the hour a session starts in and the hour it closes in (its last event + the gap: when
   the job writes it to the partition of its start).
 
-``sample_simulator(users, days, seed)`` runs the simulator in-process for ``days`` whole days after a
-warm-up and measures them; the same arguments always give the same sample.
+``sample_simulator(users, days, seed, heartbeat_s)`` runs the simulator in-process for ``days`` whole
+days after a warm-up and measures them, its playing clients sending a heartbeat every
+``heartbeat_s`` seconds (60, the simulator's and contract §1's, by default); the same arguments always
+give the same sample.
 
 Example::
 
-    sample = sample_simulator(users=2000, days=2, seed=1)
+    sample = sample_simulator(users=2000, days=2, seed=1, heartbeat_s=10)
     sample.peak_hour, sample.events_per_watched_second_at_peak
 """
 
@@ -58,6 +60,7 @@ class ViewerSample:
     users: int = 0  # of the simulated catalog (0 for a sample not made by the simulator)
     seed: int | None = None
     titles_in_catalog: int = 0
+    heartbeat_s: float = 60.0  # the interval the simulated clients sent heartbeats at
 
     @property
     def events(self) -> int:
@@ -190,19 +193,26 @@ def measure(events: Iterable[dict], start_ms: int, end_ms: int) -> ViewerSample:
                         plays_by_pair=dict(by_pair))
 
 
-def sample_simulator(users: int = 2000, days: int = 2, seed: int = 1) -> ViewerSample:
-    """Simulate ``users`` viewers (the producer's catalog and simulator) for ``days`` whole days."""
+def sample_simulator(users: int = 2000, days: int = 2, seed: int = 1, heartbeat_s: float = 60) -> ViewerSample:
+    """Simulate ``users`` viewers (the producer's catalog and simulator) for ``days`` whole days,
+    their playing clients sending a heartbeat every ``heartbeat_s`` seconds."""
     from producer.catalog import build_catalog
     from producer.simulator import generate_events
 
     if users < 1 or days < 1:
         raise ValueError("sample at least one user over at least one day")
+    heartbeat_ms = round(heartbeat_s * 1000)
+    if heartbeat_ms < 1000 or heartbeat_ms > WATCH_CAP_MS:
+        raise ValueError(f"the heartbeat interval must be 1 to {WATCH_CAP_MS // 1000} s (contract §2 credits at most "
+                         f"{WATCH_CAP_MS // 1000} s after a heartbeat), got {heartbeat_s:g} s")
     catalog = build_catalog(seed, users=users)
     first_day = datetime(2026, 1, 5, tzinfo=timezone.utc)  # any date: the simulator's rhythm is by UTC hour
-    events = generate_events(catalog, 1 << 62, seed, first_day - timedelta(milliseconds=_WARM_UP_MS))
+    events = generate_events(catalog, 1 << 62, seed, first_day - timedelta(milliseconds=_WARM_UP_MS),
+                             heartbeat_ms=heartbeat_ms)
     start_ms = int(first_day.timestamp() * 1000)
     sample = measure(events, start_ms, start_ms + days * DAY_MS)
-    return replace(sample, users=users, seed=seed, titles_in_catalog=len(catalog.titles))
+    return replace(sample, users=users, seed=seed, titles_in_catalog=len(catalog.titles),
+                   heartbeat_s=heartbeat_ms / 1000)
 
 
 def _credit(watched: list[float], begin: int, end: int, start_ms: int, end_ms: int) -> None:

@@ -190,3 +190,26 @@ def test_memory_stays_bounded():
 def test_start_must_be_timezone_aware(catalog):
     with pytest.raises(ValueError, match="timezone-aware"):
         generate_events(catalog, 1, 1, datetime(2026, 1, 1))
+
+
+def test_a_shorter_heartbeat_interval_sends_heartbeats_that_often(catalog, check):
+    """heartbeat_ms=10 s: consecutive heartbeats of a playing key are 10 s apart and move the playhead
+    10 s; a playing key is never silent longer than that unless it stops or crashes. The default stays
+    60 s, so the events of the default run are those of an explicit 60 s run."""
+    assert list(generate_events(catalog, 2_000, 21, START, heartbeat_ms=60_000)) == \
+        list(generate_events(catalog, 2_000, 21, START))
+    keyed = defaultdict(list)
+    for event in generate_events(catalog, 20_000, 21, START, heartbeat_ms=10_000):
+        keyed[(event["user_id"], event["device_id"])].append((check.instant(event["event_ts"]), event))
+    heartbeats = 0
+    for key, items in keyed.items():
+        for (t0, a), (t1, b) in zip(items, items[1:]):
+            if b["event_type"] == "heartbeat":
+                heartbeats += 1
+                assert a["event_type"] in PLAYING and t1 - t0 == 10_000, key
+                assert b["position_ms"] == a["position_ms"] + 10_000
+            if a["event_type"] in PLAYING and t1 - t0 > 10_000:
+                assert b["event_type"] == "browse", (key, a, b)
+    assert heartbeats > 20_000 * 0.8  # most events of watching viewers are heartbeats, more so at 10 s
+    with pytest.raises(ValueError, match="heartbeat_ms"):
+        generate_events(catalog, 1, 21, START, heartbeat_ms=0)

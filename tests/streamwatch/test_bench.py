@@ -55,3 +55,40 @@ def test_the_zone_table_shows_bytes_per_record():
     console.print(zone_table({"raw": ZoneSize(files=3, bytes=30_000, rows=240), "late": ZoneSize(0, 0, 0)}))
     text = console.export_text()
     assert "bytes per record" in text and "125.0" in text and "—" in text
+
+
+def test_the_readme_s_bench_command_writes_a_file_plan_accepts(tmp_path, monkeypatch):
+    """The README's `streamwatch bench` line, run through the CLI with the jobs and the lake faked
+    (no Flink here): what it saves is what `streamwatch plan` sizes from, without the parallelism-2
+    run that only `make bench` adds."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    import streamwatch.bench as bench
+    from streamwatch.cli import main
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"`(streamwatch bench [^`]*)`", readme)
+    assert line, "the README names a streamwatch bench command"
+    args = shlex.split(line.group(1))[1:]
+    ran = []
+
+    def fake_job(name, input_path, workdir, parallelism=1, state_backend="rocksdb"):
+        ran.append((name, parallelism, state_backend))
+        return JobMeasure(bench.job_label(name, parallelism, state_backend), parallelism, state_backend,
+                          1_012_000, 50.0, 60.0, 2**30)
+
+    monkeypatch.setattr(bench, "generate_input", lambda path, events, seed, users: path.write_text(""))
+    monkeypatch.setattr(bench, "measure_job", fake_job)
+    monkeypatch.setattr(bench, "zone_sizes", lambda lake: {zone: ZoneSize(2, 2000, 100) for zone in ZONES})
+    monkeypatch.setattr(bench, "event_time_span_s", lambda path: 3600.0)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("full", 2, "rocksdb") not in ran  # the README's command runs no parallelism-2 job
+    figures = load_bench(tmp_path / "bench-results" / "latest.json")
+    assert figures.full.parallelism == 1 and figures.full_p2 is None
+    assert figures.full.net_records_per_second == 1_012_000 / 50.0

@@ -8,6 +8,7 @@ from pathlib import Path
 from streamwatch.capacity.bench_figures import load_bench
 from streamwatch.capacity.model import Settings, build_plan
 from streamwatch.capacity.sources import PRICES, Price
+from streamwatch.capacity.template_counts import TemplateCounts
 from streamwatch.capacity.viewers import ViewerSample
 
 FIXTURE = Path(__file__).resolve().parents[2] / "data" / "bench_results_fixture.json"
@@ -29,15 +30,27 @@ VIEWERS = ViewerSample(
 TEMPLATE = {"CheckpointIntervalMs": 60_000, "FlinkParallelismPerKpu": 1, "RawRetentionDays": 90,
             "DlqRetentionDays": 30, "LateRetentionDays": 30, "SessionGapMinutes": 30,
             "WatermarkOutOfOrdernessMs": 5000, "StreamRetentionHours": 24, "DedupGraceMs": 60_000,
-            "AlignmentMaxDriftMs": 60_000}
+            "AlignmentMaxDriftMs": 60_000, "FlinkMaxKpus": 8, "FlinkMaxKpusMaxValue": 64, "MaxParallelism": 512,
+            "RedshiftBaseCapacity": 8, "GlueNumberOfWorkers": 2, "StreamWaitChecks": 16}
+# A template of 5 alarms: 3 on one metric, one on a math expression over 2 metrics, one on an anomaly
+# band of one metric (3 alarm metrics); 2 dashboards; 1 KMS key; 1 S3 request-metric filter.
+COUNTS = TemplateCounts(alarms=5, alarm_metrics=3 + 2 + 3, anomaly_bands=1, anomaly_detectors=1, dashboards=2,
+                        log_groups=(("FlinkLogGroup", 30),), kms_keys=1, s3_metric_filters=1,
+                        flink_log_retention_days=30)
 TEST_PRICES = {name: Price(value, PRICES[name].unit, "2026-01-02", "test price") for name, value in {
     "kinesis_shard_hour": 0.02, "kinesis_put_million_units": 0.01, "kinesis_on_demand_stream_hour": 0.05,
     "kinesis_on_demand_gb_in": 0.1, "kinesis_on_demand_gb_out": 0.05, "flink_kpu_hour": 0.1,
     "flink_running_storage_gb_month": 0.1, "s3_standard_gb_month": 0.02, "s3_put_thousand": 0.005,
-    "redshift_rms_gb_month": 0.03, "redshift_rpu_hour": 0.4, "glue_dpu_hour": 0.5}.items()}
+    "redshift_rms_gb_month": 0.03, "redshift_rpu_hour": 0.4, "glue_dpu_hour": 0.5,
+    "kinesis_extended_retention_shard_hour": 0.03, "kinesis_efo_consumer_shard_hour": 0.02, "kinesis_efo_gb": 0.01,
+    "s3_standard_next_450tb_gb_month": 0.019, "s3_standard_over_500tb_gb_month": 0.018, "athena_tb_scanned": 6.0,
+    "cloudwatch_metric_month": 0.3, "cloudwatch_alarm_metric_month": 0.1, "cloudwatch_dashboard_month": 3.0,
+    "cloudwatch_logs_gb_ingested": 0.5, "cloudwatch_logs_gb_month": 0.03, "cloudwatch_put_metric_thousand": 0.01,
+    "kms_key_month": 1.0, "kms_10k_requests": 0.03}.items()}
 
 N = 1_000_000
 
 
-def plan_for(settings: Settings = Settings(concurrent_viewers=N), viewers: ViewerSample = VIEWERS):
-    return build_plan(settings, viewers, load_bench(FIXTURE), TEMPLATE, TEST_PRICES)
+def plan_for(settings: Settings = Settings(concurrent_viewers=N), viewers: ViewerSample = VIEWERS,
+             template: dict | None = None, bench=None):
+    return build_plan(settings, viewers, bench or load_bench(FIXTURE), template or TEMPLATE, TEST_PRICES, COUNTS)

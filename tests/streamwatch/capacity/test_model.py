@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from streamwatch.capacity.model import Settings, requests_per_object, writers_with_rows
+from streamwatch.capacity.model import Settings
 from streamwatch.capacity.viewers import ViewerSample
 from tests.streamwatch.capacity.plan_fixture import N, VIEWERS, plan_for
 
@@ -57,16 +57,15 @@ def test_large_records_make_bytes_bind_and_cost_more_on_demand():
         MONTH_H * 0.05 + RECORDS_MONTH * 2 * 1024 / GIB * 0.15)  # billed as 2 KiB a record
 
 
-def test_flink_from_the_measured_throughput_per_core():
+def test_flink_sizes_from_the_full_job_at_parallelism_1_on_rocksdb():
     plan = plan_for()
     assert plan.value("flink.per_core_p1") == pytest.approx(1_012_000 / 50.0 / 2)
-    assert plan.value("flink.per_core_p2") == pytest.approx(1_012_000 / 46.0 / 2)
-    assert plan.value("flink.scaling_p1_to_p2") == pytest.approx(50.0 / 46.0)
+    assert plan.value("flink.scaling_p1_to_p2") == pytest.approx(50.0 / 46.0)  # shown, not used
     assert "splits every keyed chain over two threads" in plan.line("flink.scaling_p1_to_p2").basis  # faster at 2
-    assert plan.value("flink.records_per_kpu") == pytest.approx(10_120)  # the lower of the two
+    assert plan.value("flink.records_per_kpu") == pytest.approx(10_120)  # parallelism 1's rate per core
+    assert "RocksDB" in plan.line("flink.per_core_p1").basis
     assert plan.value("flink.parallelism") == KPUS
     assert plan.value("flink.kpus") == KPUS + 1
-    assert "within the default quota of 64" in plan.line("flink.kpus").basis
     assert "at least 2, so it used every core" in plan.line("flink.per_core_p1").basis
     assert plan.value("flink.month") == pytest.approx(4 * MONTH_H * 0.1 + 3 * 50 * 0.1)
     assert plan.value("flink.top_title_peak_per_s") == pytest.approx(20_000 * 10_000 / 205_600 * 0.5)
@@ -75,18 +74,35 @@ def test_flink_from_the_measured_throughput_per_core():
     assert plan.value("flink.state_bytes") == pytest.approx(N * (400 + 100) + 20_240 * 60 * 90)
 
 
-def test_fifty_million_viewers_go_past_the_default_quotas():
-    plan = plan_for(Settings(concurrent_viewers=50_000_000))
-    kpus = math.ceil(50 * 20_240 / (10_120 * 0.75))  # 134
-    assert plan.value("flink.parallelism") == kpus
-    assert "ABOVE the default quota of 64" in plan.line("flink.kpus").basis
-    assert plan.value("kinesis.provisioned_shards") == math.ceil(50 * 20_240 / 750)
+def test_a_run_without_parallelism_2_plans_the_same():
+    from dataclasses import replace
+
+    from streamwatch.capacity.bench_figures import load_bench
+    from tests.streamwatch.capacity.plan_fixture import FIXTURE
+
+    plan = plan_for(bench=replace(load_bench(FIXTURE), full_p2=None))
+    assert plan.value("flink.parallelism") == KPUS
+    with pytest.raises(KeyError):
+        plan.line("flink.scaling_p1_to_p2")
 
 
 def test_headroom_sizes_for_the_share_kept_free():
     plan = plan_for(Settings(concurrent_viewers=N, headroom=0.5))
     assert plan.value("kinesis.provisioned_shards") == math.ceil(20_240 / 500)
     assert plan.value("flink.parallelism") == math.ceil(20_240 / (10_120 * 0.5))
+
+
+def test_kinesis_extended_retention_and_a_further_consumer():
+    from tests.streamwatch.capacity.plan_fixture import TEMPLATE
+
+    plan = plan_for(Settings(concurrent_viewers=N, efo_consumers=2), template={**TEMPLATE, "StreamRetentionHours": 72})
+    assert plan.value("kinesis.extended_retention_month") == pytest.approx(27 * MONTH_H * 0.03)
+    per_consumer = 27 * MONTH_H * 0.02 + RECORDS_MONTH * 306 / 1e9 * 0.01
+    assert plan.value("kinesis.efo_per_consumer_month") == pytest.approx(per_consumer)
+    assert plan.value("cost.kinesis_efo") == pytest.approx(2 * per_consumer)
+    assert plan.value("cost.kinesis_retention") == pytest.approx(27 * MONTH_H * 0.03)
+    day_only = plan_for()  # StreamRetentionHours 24: nothing beyond the included day
+    assert day_only.value("kinesis.extended_retention_month") == 0 and day_only.value("cost.kinesis_efo") == 0
 
 
 def test_s3_raw_zone_objects_bytes_and_retention():
@@ -107,14 +123,57 @@ def test_s3_sparse_zones_write_only_where_rows_fell():
     assert plan.value("s3.late.stored_bytes") == pytest.approx(EVENTS_DAY / 1_000_000 * 30_000 * (30 + 7))
 
 
+# The fixture's day: 1,000 sessions for 300 viewers watching at the peak; so N watching make N x 1,000 / 300
+SESSIONS_DAY = N * 1000 / 300
+
+
 def test_s3_sessions_spread_over_the_hours_their_sessions_started():
     plan = plan_for()
-    sessions_day = EVENTS_DAY / 1_000_000 * 18_000
+    sessions_day = SESSIONS_DAY
     expected = sum(1440 * WRITERS * (1 - math.exp(-sessions_day * share / 1440 / WRITERS))
                    for share in (0.1, 0.5, 0.3, 0.1))
     assert plan.value("s3.sessions.objects_per_day") == pytest.approx(expected)
     assert plan.value("s3.sessions.bytes_per_day") == pytest.approx(sessions_day * 100)
     assert plan.value("s3.sessions.stored_bytes") == pytest.approx(sessions_day * 100 * 12 * MONTH_D)
+
+
+def test_sessions_follow_the_viewers_not_their_events():
+    """Five times the events per watching viewer (shorter heartbeats) make no more sessions."""
+    from dataclasses import replace
+
+    from tests.streamwatch.capacity.plan_fixture import VIEWERS
+
+    busier = replace(VIEWERS, events_by_hour=tuple(5 * n for n in VIEWERS.events_by_hour))
+    plan = plan_for(viewers=busier)
+    assert plan.value("events.peak_per_s") == pytest.approx(5 * 20_000)
+    assert plan.value("redshift.sessions_per_day") == pytest.approx(SESSIONS_DAY)
+
+
+RAW_DAY = EVENTS_DAY / 1_000_000 * 1_010_000 * (297_000_000 / 1_010_000)
+
+
+def test_compaction_makes_a_file_per_partition_and_checkpoint_up_to_128_mib():
+    plan = plan_for(Settings(concurrent_viewers=N, compaction_file_bytes=128 * MIB))
+    # raw: the current hour at each of 1,440 checkpoints, and the previous one at the 24 across an hour's
+    # end; each cell's ~139 MB becomes 2 files of at most 128 MiB, whatever the parallelism
+    per_cell = RAW_DAY / 1464
+    assert 128 * MIB < per_cell < 2 * 128 * MIB
+    assert plan.value("s3.raw.objects_per_day") == 1464 * 2
+    assert plan.value("s3.raw.mean_object_bytes") == pytest.approx(RAW_DAY / (1464 * 2))
+    assert "without compaction it would be" in plan.line("s3.raw.objects_per_day").basis
+    # sessions: every checkpoint closes sessions of each of the 4 start hours, a cell each, ~0.06 MB a cell
+    cells = sum(1440 * (1 - math.exp(-SESSIONS_DAY * share / 1440)) for share in (0.1, 0.5, 0.3, 0.1))
+    assert plan.value("s3.sessions.objects_per_day") == pytest.approx(cells)
+    assert plan.value("s3.sessions.mean_object_bytes") == pytest.approx(SESSIONS_DAY * 100 / cells)
+    assert "BELOW the 16 MiB" in plan.line("s3.sessions.mean_object_bytes").basis
+    assert "daily" in plan.line("s3.sessions.mean_object_bytes").basis
+    assert "at least the 16 MiB" in plan.line("s3.raw.mean_object_bytes").basis
+
+
+def test_without_compaction_each_instance_writes_its_own_file():
+    plan = plan_for()
+    assert plan.value("s3.raw.objects_per_day") == WRITERS * 1464
+    assert plan.value("s3.raw.mean_object_bytes") == pytest.approx(RAW_DAY / (WRITERS * 1464))
 
 
 def test_s3_title_windows_scale_with_titles_not_events():
@@ -142,7 +201,7 @@ def test_s3_play_starts_scale_with_country_device_pairs_not_events():
 
 def test_redshift_storage_from_sessions_and_daily_users():
     plan = plan_for()
-    sessions_day = EVENTS_DAY / 1_000_000 * 18_000
+    sessions_day = SESSIONS_DAY
     users_day = N * 1650 / 300
     assert plan.value("redshift.sessions_per_day") == pytest.approx(sessions_day)
     assert plan.value("redshift.user_days_per_day") == pytest.approx(users_day)
@@ -151,48 +210,46 @@ def test_redshift_storage_from_sessions_and_daily_users():
     assert plan.value("s3.curated.stored_bytes") == pytest.approx(users_day * 100 * 12 * MONTH_D)
 
 
+def test_s3_storage_is_priced_in_its_tiers():
+    plan = plan_for(Settings(concurrent_viewers=50_000_000))
+    stored = sum(plan.value(f"s3.{zone}.stored_bytes") for zone in
+                 ("raw", "dlq", "late", "sessions", "title_watch_5m", "stream_progress", "play_starts_1m", "curated"))
+    gb = stored / GIB
+    assert gb > 500 * 1024  # all three tiers
+    expected = 50 * 1024 * 0.02 + 450 * 1024 * 0.019 + (gb - 500 * 1024) * 0.018
+    assert plan.value("cost.s3_storage") == pytest.approx(expected)
+
+
 def test_monthly_cost_adds_up_its_lines():
     plan = plan_for(Settings(concurrent_viewers=N, redshift_rpu_hours_per_day=16, glue_dpu_hours_per_day=4))
     stored = sum(plan.value(f"s3.{zone}.stored_bytes") for zone in
-                 ("raw", "dlq", "late", "sessions", "title_watch_5m", "stream_progress", "curated"))
+                 ("raw", "dlq", "late", "sessions", "title_watch_5m", "stream_progress", "play_starts_1m", "curated"))
+    assert stored / GIB < 50 * 1024  # the first tier only
     assert plan.value("cost.s3_storage") == pytest.approx(stored / GIB * 0.02)
     assert plan.value("cost.redshift_storage") == pytest.approx(plan.value("redshift.stored_bytes") / GIB * 0.03)
-    assert plan.value("cost.redshift_compute") == pytest.approx(16 * MONTH_D * 0.4)
-    assert plan.value("cost.glue") == pytest.approx(4 * MONTH_D * 0.5)
     kinesis = min(plan.value("kinesis.provisioned_month"), plan.value("kinesis.on_demand_month"))
-    parts = [kinesis, 4 * MONTH_H * 0.1 + 3 * 50 * 0.1, stored / GIB * 0.02, plan.value("cost.s3_requests"),
-             plan.value("cost.redshift_storage"), 16 * MONTH_D * 0.4, 4 * MONTH_D * 0.5]
-    assert plan.value("cost.total") == pytest.approx(sum(parts))
+    assert plan.value("cost.kinesis") == pytest.approx(kinesis)
+    lines = [line for line in plan.lines if line.section == "cost" and line.key != "cost.total"]
+    assert {line.key for line in lines} == {f"cost.{key}" for key in (
+        "kinesis", "kinesis_retention", "kinesis_efo", "flink", "s3_storage", "s3_requests", "redshift_storage",
+        "athena", "glue", "redshift_compute", "cloudwatch", "kms")}
+    assert plan.value("cost.total") == pytest.approx(sum(line.value for line in lines))
+    assert all(line.basis for line in lines)
     assert plan.line("cost.total").price_dates == ("2026-01-02",)
 
 
-def test_unmeasured_compute_is_left_out_and_said_so():
-    plan = plan_for()
-    with pytest.raises(KeyError):
-        plan.line("cost.redshift_compute")
-    basis = plan.line("cost.total").basis
-    assert "Redshift Serverless compute (not measured" in basis and "Glue batch (not measured" in basis
-
-
 def test_every_line_says_what_it_rests_on_and_every_price_has_a_date():
-    plan = plan_for()
+    from tests.streamwatch.capacity.plan_fixture import TEMPLATE
+
+    plan = plan_for(Settings(concurrent_viewers=N, efo_consumers=1), template={**TEMPLATE, "StreamRetentionHours": 72})
     for line in plan.lines:
         assert line.basis.strip(), line.key
-        if line.unit == "$":
+        if line.unit == "$" and line.value:
             assert line.price_dates, line.key
     used = {line.key.removeprefix("sources.price.") for line in plan.lines if line.key.startswith("sources.price.")}
-    assert used == {"kinesis_shard_hour", "kinesis_put_million_units", "kinesis_on_demand_stream_hour",
-                    "kinesis_on_demand_gb_in", "kinesis_on_demand_gb_out", "flink_kpu_hour",
-                    "flink_running_storage_gb_month", "s3_standard_gb_month", "s3_put_thousand",
-                    "redshift_rms_gb_month"}
+    from tests.streamwatch.capacity.plan_fixture import TEST_PRICES
 
-
-def test_the_two_object_formulas():
-    assert writers_with_rows(0, 5) == 0
-    assert writers_with_rows(1e6, 5) == pytest.approx(5)
-    assert writers_with_rows(1, 1) == pytest.approx(1 - 1 / math.e)
-    assert requests_per_object(0, 5 * MIB) == 3  # create, one part, complete
-    assert requests_per_object(12 * MIB, 5 * MIB) == 2 + 3
+    assert used == set(TEST_PRICES)  # every price of the list is used by some line, and listed with its source
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -209,12 +266,9 @@ def test_settings_refuse_what_cannot_be_planned(kwargs, message):
 def test_every_zone_rolls_at_every_checkpoint():
     """raw/, dlq/ and late/ are Parquet like the rest: a shorter checkpoint interval means more
     objects in every zone, with no separate rollover interval."""
-    from streamwatch.capacity.bench_figures import load_bench
-    from streamwatch.capacity.model import build_plan
-    from tests.streamwatch.capacity.plan_fixture import FIXTURE, TEMPLATE, TEST_PRICES, VIEWERS
+    from tests.streamwatch.capacity.plan_fixture import TEMPLATE
 
-    fast = build_plan(Settings(concurrent_viewers=N), VIEWERS, load_bench(FIXTURE),
-                      {**TEMPLATE, "CheckpointIntervalMs": 10_000}, TEST_PRICES)
+    fast = plan_for(template={**TEMPLATE, "CheckpointIntervalMs": 10_000})
     assert fast.value("s3.roll_interval_s") == 10
     assert fast.value("s3.raw.objects_per_day") == WRITERS * (8640 + 24)
     assert "rolls at every checkpoint" in fast.line("s3.roll_interval_s").basis

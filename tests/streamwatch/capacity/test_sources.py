@@ -14,9 +14,17 @@ from streamwatch.capacity.sources import LIMITS, PRICES, TEMPLATE, SourcesError,
 def test_every_price_and_limit_names_its_source_and_every_price_its_date():
     for name, price in PRICES.items():
         assert price.value > 0 and price.source and price.unit.startswith("$"), name
-        assert date.fromisoformat(price.as_of) <= date(2026, 11, 30), name
+        assert date.fromisoformat(price.as_of) <= date.today(), name  # read, not expected
     for name, cited in LIMITS.items():
         assert cited.value > 0 and cited.source, name
+
+
+def test_the_kpu_figures_cite_the_managed_flink_pages():
+    """64 KPUs per application by default (not 256, the Parallelism property's stated maximum), and
+    50 GB of running application storage per KPU: both from the scaling and resources pages."""
+    assert LIMITS["flink_kpu_quota"].value == 64 and "how-scaling.html" in LIMITS["flink_kpu_quota"].source
+    storage = LIMITS["flink_kpu_storage_gb"]
+    assert storage.value == 50 and "how-scaling.html" in storage.source and "how-resources.html" in storage.source
 
 
 def test_a_prices_file_replaces_the_prices_it_names(tmp_path):

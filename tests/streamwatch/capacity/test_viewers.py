@@ -108,3 +108,20 @@ def test_the_simulator_sample_is_deterministic_and_follows_the_heartbeat_rule():
     # every viewer watching sends at least its heartbeats: more than 0.85 events per watched minute
     assert first.events_per_watched_second_at_peak * 60 > 0.85
     assert 0 < first.average_to_peak < 1
+
+
+def test_the_heartbeat_interval_is_a_parameter_of_the_measurement():
+    """At 10 s a playing client sends six heartbeats a watched minute instead of one: at most six (a
+    pause, seek or stop restarts the interval) and, as most playing is uninterrupted, not much less.
+    The other events of a watching viewer stay about as they were, so events per watched minute grow
+    by about five."""
+    at_60 = sample_simulator(users=100, days=1, seed=3)
+    at_10 = sample_simulator(users=100, days=1, seed=3, heartbeat_s=10)
+    assert at_60.heartbeat_s == 60 and at_10.heartbeat_s == 10
+    heartbeats = sum(counts.get("heartbeat", 0) for counts in at_10.types_by_hour)
+    watched_minutes = sum(at_10.watched_ms_by_hour) / 60_000
+    assert 5.1 < heartbeats / watched_minutes <= 6.0
+    gain = (at_10.events_per_watched_second_at_peak - at_60.events_per_watched_second_at_peak) * 60
+    assert 4.0 < gain < 5.2
+    with pytest.raises(ValueError, match="heartbeat interval"):
+        sample_simulator(users=10, days=1, seed=3, heartbeat_s=121)
