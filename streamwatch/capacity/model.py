@@ -368,9 +368,10 @@ class _Builder(QuotaLines, OperationLines):
                  f"{split_at / 2**20:g} MiB), so each of the job's {self.parallelism:,} instances writes a file per "
                  f"checkpoint for every partition (dt=/hr=) it got rows for. "
                  + (f"The sinks compact (auto-compaction, compaction.file-size {target / 2**20:g} MiB: the job's "
-                    f"file_sink_options()): the files one checkpoint wrote into one partition become files of up "
-                    f"to {target / 2**20:g} MiB; files of different checkpoints are never merged"
-                    if target else "The sinks do not compact (no auto-compaction in the job's file_sink_options())"))
+                    f"properties, lake.compaction.file-size.mb): the files one checkpoint wrote into one "
+                    f"partition become files of up to {target / 2**20:g} MiB; files of different checkpoints are "
+                    f"never merged"
+                    if target else "The sinks do not compact (lake.compaction.file-size.mb 0 in the job's properties)"))
         per_event = self.events_day / b.events
         self.stored: dict[str, float] = {}
         self.bytes_day: dict[str, float] = {}

@@ -93,8 +93,8 @@ LIMITS: dict[str, Cited] = {
     "flink_max_parallelism_limit": Cited(32_768, "", "Flink's upper bound for pipeline.max-parallelism "
                                                      "(flink_app/config.py MAX_PARALLELISM_LIMIT)"),
     "file_sink_part_bytes": Cited(128 * 1024 * 1024, "bytes", FLINK_FILE_SINK),
-    "compaction_file_bytes": Cited(128 * 1024 * 1024, "bytes", f"compaction.file-size 128mb in the job's "
-                                                               f"file_sink_options() ({FLINK_COMPACTION})"),
+    "compaction_file_bytes": Cited(128 * 1024 * 1024, "bytes", f"lake.compaction.file-size.mb 128, the job's "
+                                                               f"default ({FLINK_COMPACTION})"),
     "small_file_bytes": Cited(16 * 1024 * 1024, "bytes", "the plan's line under which a zone's mean object is too "
                                                          "small: Athena and Spark (Glue) pay a request and a footer "
                                                          "read per object, and AWS's Athena tuning advice is to "

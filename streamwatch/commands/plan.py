@@ -24,7 +24,7 @@ import click
                    "simulated viewers watched].")
 @click.option("--compaction/--no-compaction", default=None,
               help="Size the lake's objects with or without the file sinks' auto-compaction [default: as the job's "
-                   "file_sink_options() sets it].")
+                   "properties set it: lake.compaction.file-size.mb].")
 @click.option("--efo-consumers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Further consumers reading the stream with enhanced fan-out (the plan prints the cost of one).")
 @click.option("--athena-adhoc-gb-per-day", type=click.FloatRange(min=0), default=100.0, show_default=True,
@@ -96,22 +96,12 @@ def command(concurrent_viewers: int, heartbeat_seconds: float, bench_path: Path,
 
 
 def _compaction_file_bytes(compaction: bool | None) -> int | None:
-    """The compacted file size the plan sizes with: the job's own when it compacts (or when asked to
-    plan as if), None without compaction."""
-    from flink_app.job import file_sink_options
+    """The compacted file size the plan sizes with: the job's own (lake.compaction.file-size.mb of its
+    committed properties) when it compacts or when asked to plan as if; None without compaction."""
+    from flink_app.config import JobConfig, load_config
 
-    options = file_sink_options()
-    on = options.get("auto-compaction", "false").lower() == "true" if compaction is None else compaction
+    size_mb = load_config().compaction_file_size_mb
+    on = size_mb > 0 if compaction is None else compaction
     if not on:
         return None
-    return _bytes(options.get("compaction.file-size", "128mb"))
-
-
-def _bytes(size: str) -> int:
-    """A Flink memory size such as ``128mb`` in bytes."""
-    text = size.strip().lower().replace(" ", "")
-    for suffix, factor in (("kb", 1024), ("mb", 1024**2), ("gb", 1024**3), ("k", 1024), ("m", 1024**2),
-                           ("g", 1024**3), ("b", 1)):
-        if text.endswith(suffix):
-            return int(float(text[: -len(suffix)]) * factor)
-    return int(text)
+    return (size_mb or JobConfig.compaction_file_size_mb) * 2**20

@@ -117,10 +117,10 @@ def test_the_heartbeat_interval_reaches_the_simulator_and_scales_the_stream():
 
 
 def test_compaction_follows_the_job_unless_asked(plan_document):
-    from flink_app.job import file_sink_options
+    from flink_app.config import load_config
 
     lines, _ = plan_document
-    compacts = file_sink_options().get("auto-compaction") == "true"
+    compacts = load_config().compaction_file_size_mb > 0
     assert ("with compaction" in lines["s3.raw.objects_per_day"]["basis"]) == compacts
     result = run("--concurrent-viewers", "2000000", "--bench", str(FIXTURE), *SMALL, "--compaction", "--json")
     assert result.exit_code == 0, result.output
