@@ -19,7 +19,7 @@ LOCAL_PROPERTIES = Path(__file__).with_name("application_properties.json")
 SOURCE_TYPES = ("kinesis", "file")
 INITIAL_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
 # What a file replay holds: records as clients sent them, or a raw zone staged with each record's
-# arrival, shard and sequence number (streamwatch/replay_input.py).
+# arrival, shard and sequence number (streamwatch/local/replay_input.py).
 REPLAY_FORMATS = ("jsonl", "raw-zone")
 MAX_PARALLELISM_LIMIT = 32_768  # Flink's upper bound for pipeline.max-parallelism
 # Keys of the source group with this prefix go to the Kinesis connector's consumer as they are

@@ -1,4 +1,6 @@
-"""The ``streamwatch`` command: a thin CLI over the producer, flink_app, batch and infra packages.
+"""The ``streamwatch`` command: a thin CLI over the producer, flink_app, batch and infra packages
+and the rooms of this one: ``local`` (the local runtime), ``aws`` (package and deploy), ``analyses``
+(lake reader, summary, play starts, report, capacity plan) and ``demo``.
 
 Each sub-command lives in ``streamwatch/commands/<name>.py`` and is imported only when it runs, so
 ``streamwatch --help`` is instant and a command's heavy imports (PyFlink, PySpark) stay its own.

@@ -23,8 +23,8 @@ def replay(connector_jar, tmp_path_factory):
     """replay(records, **overrides) -> Lake: run the job on the records as a bounded file replay (at
     parallelism 1 unless an override says otherwise)."""
     from flink_app.config import load_config
-    from streamwatch.flink_runner import start_job
-    from streamwatch.lake import Lake
+    from streamwatch.local.flink_runner import start_job
+    from streamwatch.analyses.lake import Lake
 
     def run(records: list[str], name: str = "replay", **overrides) -> Lake:
         workdir = tmp_path_factory.mktemp(name)

@@ -1,6 +1,6 @@
 """``streamwatch backfill``: batch and load every day of a range, one day at a time.
 
-A thin CLI over ``streamwatch.backfill.run_backfill(lake, days, target)``, behind the same
+A thin CLI over ``streamwatch.local.backfill.run_backfill(lake, days, target)``, behind the same
 completeness check as ``streamwatch batch``.
 """
 
@@ -33,7 +33,7 @@ def command(first: str, last: str, lake: Path, target: str, force: bool) -> None
         streamwatch backfill --from 2026-11-20 --to 2026-11-24 --lake lake
         streamwatch backfill --from 2024-03-09 --to 2024-03-11 --lake /data/other-lake --force
     """
-    from streamwatch.backfill import days_between, run_backfill
+    from streamwatch.local.backfill import days_between, run_backfill
     from streamwatch.commands.batch import require_complete_days
     from warehouse.targets import DuckDBTarget, RedshiftSettings, RedshiftTarget, SettingsError
 

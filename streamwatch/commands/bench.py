@@ -33,7 +33,7 @@ def command(events: int, seed: int, users: int | None, parallelisms: tuple[int, 
     from rich.console import Console
     from rich.table import Table
 
-    from streamwatch.bench import run_bench
+    from streamwatch.local.bench import run_bench
 
     console = Console()
     run = run_bench(events, seed, console, keep, parallelisms=parallelisms or (1,), users=users)

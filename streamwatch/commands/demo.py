@@ -38,10 +38,10 @@ def command(events: int, seed: int, lake: Path, stream_only: bool) -> None:
 
     # gRPC (loaded with PyFlink) logs a fork notice when Spark starts its workers; not actionable.
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
-    from streamwatch.batch_demo import batch_demo_part
-    from streamwatch.demo import DemoError, DemoSettings, injected_differences, render_play_starts, run_stream_demo
-    from streamwatch.play_starts.terminal import print_lake
-    from streamwatch.summary import render
+    from streamwatch.demo.batch import batch_demo_part
+    from streamwatch.demo.streaming import DemoError, DemoSettings, injected_differences, render_play_starts, run_stream_demo
+    from streamwatch.analyses.play_starts.terminal import print_lake
+    from streamwatch.analyses.summary import render
 
     console = Console()
     try:

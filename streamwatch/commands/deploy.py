@@ -42,7 +42,7 @@ def command(stack, artifact_bucket, region, dist, parameters, assume_yes, previe
         streamwatch deploy --stack streamwatch-dev --artifact-bucket my-artifacts-123456789012 \\
             --region eu-west-1 --parameter AlertEmail=ops@example.com
     """
-    from streamwatch.deploy import DeployError, DeployRequest, deploy, parse_parameter
+    from streamwatch.aws.deploy import DeployError, DeployRequest, deploy, parse_parameter
 
     if assume_yes and preview:
         raise click.UsageError("--yes and --preview exclude each other")

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from streamwatch.local_kinesis import DEFAULT_STREAM_NAME, LocalKinesis, LocalKinesisError
+from streamwatch.local.local_kinesis import DEFAULT_STREAM_NAME, LocalKinesis, LocalKinesisError
 
 
 @click.command("local-kinesis")

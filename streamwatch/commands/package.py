@@ -24,7 +24,7 @@ def command(out: Path, jar: Path | None) -> None:
     Example:
         make jar && streamwatch package --out dist
     """
-    from streamwatch.packaging import PackagingError, build
+    from streamwatch.aws.packaging import PackagingError, build
 
     try:
         result = build(out, jar=jar)

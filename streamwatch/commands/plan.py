@@ -65,12 +65,12 @@ def command(concurrent_viewers: int, heartbeat_seconds: float, bench_path: Path,
     """
     from rich.console import Console
 
-    from streamwatch.capacity.bench_figures import BenchResultsError, load_bench
-    from streamwatch.capacity.model import Settings, build_plan
-    from streamwatch.capacity.render import plan_json, print_plan
-    from streamwatch.capacity.sources import SourcesError, load_prices, template_defaults
-    from streamwatch.capacity.template_counts import count_template
-    from streamwatch.capacity.viewers import sample_simulator
+    from streamwatch.analyses.capacity.bench_figures import BenchResultsError, load_bench
+    from streamwatch.analyses.capacity.model import Settings, build_plan
+    from streamwatch.analyses.capacity.render import plan_json, print_plan
+    from streamwatch.analyses.capacity.sources import SourcesError, load_prices, template_defaults
+    from streamwatch.analyses.capacity.template_counts import count_template
+    from streamwatch.analyses.capacity.viewers import sample_simulator
 
     try:
         bench = load_bench(bench_path)

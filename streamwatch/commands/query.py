@@ -30,7 +30,7 @@ def command(name: str | None, sql_text: str | None, lake: Path, output: str, lis
         streamwatch query --sql "select dt, count(*) as sessions from sessions group by dt" --format csv
         streamwatch query --list
     """
-    from streamwatch.report.terminal import rows_csv, rows_json, rows_table
+    from streamwatch.analyses.report.terminal import rows_csv, rows_json, rows_table
     from warehouse.athena import AthenaError, LocalAthena, query_names, table_names
     from warehouse.sql_files import SqlFileError
 

@@ -1,6 +1,6 @@
 """``streamwatch report``: the lake's self-contained HTML report.
 
-A thin CLI over ``streamwatch.report.build_report(lake, out=None) -> Path``.
+A thin CLI over ``streamwatch.analyses.report.build_report(lake, out=None) -> Path``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ def command(lake: Path, out: Path | None) -> None:
     Example:
         streamwatch report --lake lake && xdg-open lake/report.html
     """
-    from streamwatch.play_starts.zone import ZoneError
-    from streamwatch.report import build_report
+    from streamwatch.analyses.play_starts.zone import ZoneError
+    from streamwatch.analyses.report import build_report
     from warehouse.athena import AthenaError
 
     try:

@@ -1,6 +1,6 @@
 """``streamwatch sps``: play starts per minute from ``processed/play_starts_1m``, against a baseline.
 
-A thin CLI over ``streamwatch.play_starts``: ``zone.read_play_starts(lake)`` reads the series,
+A thin CLI over ``streamwatch.analyses.play_starts``: ``zone.read_play_starts(lake)`` reads the series,
 ``assess.assess(series)`` applies the outage rule of ``baseline`` (documented there and in
 docs/operations.md, ``play-starts-low``), ``terminal.show`` prints chart, table and summary.
 """
@@ -60,9 +60,9 @@ def command(lake: Path, start: dt.datetime | None, end: dt.datetime | None, by_c
     """
     from rich.console import Console
 
-    from streamwatch.play_starts.assess import assess
-    from streamwatch.play_starts.terminal import show, summary_line
-    from streamwatch.play_starts.zone import ZONE, ZoneError, read_play_starts
+    from streamwatch.analyses.play_starts.assess import assess
+    from streamwatch.analyses.play_starts.terminal import show, summary_line
+    from streamwatch.analyses.play_starts.zone import ZONE, ZoneError, read_play_starts
 
     if not lake.is_dir():
         raise click.ClickException(f"lake directory not found: {lake}")
@@ -97,7 +97,7 @@ def command(lake: Path, start: dt.datetime | None, end: dt.datetime | None, by_c
 
 
 def _records(assessment, first: int, stop: int, by_country: bool) -> list[dict]:
-    from streamwatch.play_starts.assess import TOTAL
+    from streamwatch.analyses.play_starts.assess import TOTAL
 
     series = {TOTAL: assessment.total}
     if by_country:

@@ -66,11 +66,11 @@ def command(source_type, input_path, lake, stream_arn, endpoint, region, propert
     from rich.console import Console
 
     from flink_app.config import load_config
-    from streamwatch.flink_runner import StateIncompatibleError
-    from streamwatch.lake_state import LakeBusyError
-    from streamwatch.replay_input import ReplayInputError
-    from streamwatch.stream_run import RunOptions, StreamRunError, follow_kinesis, replay, write_report
-    from streamwatch.summary import render_check
+    from streamwatch.local.flink_runner import StateIncompatibleError
+    from streamwatch.local.lake_state import LakeBusyError
+    from streamwatch.local.replay_input import ReplayInputError
+    from streamwatch.local.stream_run import RunOptions, StreamRunError, follow_kinesis, replay, write_report
+    from streamwatch.analyses.summary import render_check
 
     console = Console(stderr=True)
     overrides: dict = {"lake_root": str(lake)}

@@ -28,8 +28,8 @@ def command(lake: Path, records_in: int | None) -> None:
     """
     from rich.console import Console
 
-    from streamwatch.lake import Lake
-    from streamwatch.summary import render, summarize
+    from streamwatch.analyses.lake import Lake
+    from streamwatch.analyses.summary import render, summarize
 
     store = Lake(lake)
     if records_in is None:

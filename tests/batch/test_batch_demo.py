@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from batch.synthetic import write_synthetic_lake
-from streamwatch.batch_demo import batch_demo_part
-from streamwatch.lake_state import LakeState
+from streamwatch.demo.batch import batch_demo_part
+from streamwatch.local.lake_state import LakeState
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from streamwatch.lake import Lake
+from streamwatch.analyses.lake import Lake
 from tests.conftest import bad_corpus
 from tests.flink_app.scenarios import generate
 

@@ -62,7 +62,7 @@ def test_the_late_redelivery_is_in_late_with_its_own_arrival(lake):
 
 
 def test_the_accounting_says_where_the_redelivery_went(lake, records):
-    from streamwatch.summary import summarize
+    from streamwatch.analyses.summary import summarize
 
     summary = summarize(lake, records_in=len(records))
     assert summary.duplicates == 2 and summary.late_redeliveries == 1 and summary.late_rows == 2

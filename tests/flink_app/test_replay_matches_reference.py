@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from streamwatch.local_kinesis import LocalKinesis
-from streamwatch.play_start_metrics import play_starts_per_minute
+from streamwatch.local.local_kinesis import LocalKinesis
+from streamwatch.analyses.play_start_metrics import play_starts_per_minute
 from tests.conftest import bad_corpus
 from tests.flink_app.scenarios import generate
 from tests.reference.contract import evaluate, play_starts_1m
@@ -121,7 +121,7 @@ def test_late_events_land_in_late_zone_only(lake, outcome):
 
 
 def test_accounting_adds_up(lake, scenario, outcome):
-    from streamwatch.summary import summarize
+    from streamwatch.analyses.summary import summarize
 
     summary = summarize(lake, records_in=len(scenario[0]))
     assert summary.duplicates == outcome.duplicates
@@ -146,7 +146,7 @@ def test_replay_of_the_raw_zone_judges_each_record_by_its_stored_arrival(lake, t
     from click.testing import CliRunner
 
     from streamwatch.cli import main
-    from streamwatch.lake import Lake
+    from streamwatch.analyses.lake import Lake
 
     rows = sorted(lake.rows("raw"), key=lambda row: (row["arrival"], row["record"]))
     expected = evaluate([row["record"] for row in rows], arrivals=[row["arrival"] for row in rows],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streamwatch.deploy import load_template
+from streamwatch.aws.deploy import load_template
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INFRA = REPO_ROOT / "infra"

@@ -1,6 +1,6 @@
 """Test-side workarounds for what moto (5.2.x) lacks, each naming the gap. Only tests use this file.
 
-Loaded by path (``load_module``) from tests/infra/conftest.py and tests/streamwatch/test_deploy_command.py.
+Loaded by path (``load_module``) from tests/infra/conftest.py and tests/streamwatch/aws/test_deploy_command.py.
 """
 
 from __future__ import annotations

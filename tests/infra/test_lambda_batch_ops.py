@@ -11,7 +11,7 @@ import sqlglot
 from moto import mock_aws
 from sqlglot import exp
 
-from streamwatch.deploy import load_template
+from streamwatch.aws.deploy import load_template
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

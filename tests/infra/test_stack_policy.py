@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from streamwatch.deploy import STATEFUL_TYPES
+from streamwatch.aws.deploy import STATEFUL_TYPES
 
 POLICIES = Path(__file__).resolve().parents[2] / "infra" / "stackpolicy"
 

@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from streamwatch import packaging
-from streamwatch.deploy import DeployError, definition_placeholders, substitute_definition
+from streamwatch.aws import packaging
+from streamwatch.aws.deploy import DeployError, definition_placeholders, substitute_definition
 
 ALERT = "Send the failure alert"
 DAY_FAILED = "The day could not be processed"

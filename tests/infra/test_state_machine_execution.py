@@ -16,7 +16,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from streamwatch.deploy import substitute_definition
+from streamwatch.aws.deploy import substitute_definition
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -12,8 +12,8 @@ import sqlglot
 from sqlglot import exp
 
 from flink_app.config import parse_property_groups
-from streamwatch import packaging
-from streamwatch.deploy import referenced_artifacts
+from streamwatch.aws import packaging
+from streamwatch.aws.deploy import referenced_artifacts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_TEXT = (REPO_ROOT / "infra" / "cloudformation" / "streamwatch.yaml").read_text(encoding="utf-8")
@@ -141,7 +141,7 @@ def test_stream_retention_gives_an_on_call_a_weekend(template):
     retention = template["Parameters"]["StreamRetentionHours"]
     assert retention["Default"] >= 72 and retention["MinValue"] == 24
     assert template["Resources"]["EventStream"]["Properties"]["RetentionPeriodHours"] == {"Ref": "StreamRetentionHours"}
-    from streamwatch.capacity.sources import template_defaults
+    from streamwatch.analyses.capacity.sources import template_defaults
 
     assert template_defaults()["StreamRetentionHours"] == retention["Default"]  # the plan reads this default
 

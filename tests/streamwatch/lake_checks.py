@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 
-from streamwatch.lake import Lake, parquet_rows
+from streamwatch.analyses.lake import Lake, parquet_rows
 
 SESSION_KEYS = ["user_id", "device_id", "device_type", "country", "session_start", "session_end", "duration_ms",
                 "event_count", "play_count", "titles_watched", "watch_time_ms", "dt", "hr"]

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
 from streamwatch.cli import main
-from streamwatch.local_kinesis import LocalKinesis
+from streamwatch.local.local_kinesis import LocalKinesis
 
 START = "2026-02-10T18:00:00Z"
 

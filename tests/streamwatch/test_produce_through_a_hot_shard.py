@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from streamwatch.cli import main
-from streamwatch.local_kinesis import LocalKinesis
+from streamwatch.local.local_kinesis import LocalKinesis
 
 ARGS = ["--events", "1500", "--seed", "11", "--users", "60", "--start", "2026-02-10T18:00:00Z"]
 REFUSED_SHARE = 0.3

@@ -154,7 +154,7 @@ def test_redshift_id_columns_hold_256_characters_of_any_utf8():
 
 def test_athena_and_glue_tables_hold_the_maxima():
     """Athena DDL and the template's Glue tables: ids and texts as unbounded strings, numbers as bigint."""
-    from streamwatch.deploy import load_template
+    from streamwatch.aws.deploy import load_template
 
     for path in sorted((REPO / "sql" / "athena" / "tables").glob("*.sql")):
         statement = parse_file(path, "athena")

@@ -5,7 +5,7 @@ public enum ReplayFormat {
     /** One record per line, as a client sent it: no arrival, no shard. */
     JSONL("jsonl"),
     /**
-     * A raw zone staged by {@code streamwatch stream} (streamwatch/replay_input.py): one JSON array
+     * A raw zone staged by {@code streamwatch stream} (streamwatch/local/replay_input.py): one JSON array
      * per line, {@code [arrival_epoch_millis, shard_id|null, sequence_number|null, "record"]}.
      */
     RAW_ZONE("raw-zone");

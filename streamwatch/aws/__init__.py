@@ -1,0 +1,1 @@
+"""The AWS side: the deployable artefacts and the CloudFormation deploy."""
