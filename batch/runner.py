@@ -1,12 +1,13 @@
 """All batch jobs for some dts over a local lake, on one local Spark session (what `streamwatch batch`
-and the demo run). Each job is the same ``run`` function Glue runs."""
+and the demo run). Each job is the same ``run`` function Glue runs; the days in ``compact_dts`` are
+first compacted (``batch.compaction``), as the AWS workflow does before its Glue jobs."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Collection, Iterable, Sequence
 
 from batch.args import JobArgs, validate_dt
 from batch.jobs import JOBS, job_module
@@ -29,8 +30,11 @@ def run_local(
     dts: Sequence[str],
     tables: Iterable[str] | None = None,
     progress: Progress | None = None,
+    compact_dts: Collection[str] = (),
+    compacted: Callable[[object], None] | None = None,
 ) -> list[JobRun]:
-    """Run the jobs of ``tables`` (default: all) for each dt, in order, over ``lake``."""
+    """Run the jobs of ``tables`` (default: all) for each dt, in order, over ``lake``; a dt in
+    ``compact_dts`` (closed days only) is compacted first and ``compacted(DayReport)`` told so."""
     lake = Path(lake)
     if not lake.is_dir():
         raise FileNotFoundError(f"lake directory not found: {lake}")
@@ -41,6 +45,12 @@ def run_local(
     runs: list[JobRun] = []
     with local_spark() as spark:
         for dt in dts:
+            if dt in compact_dts:
+                from batch.compaction import compact_day
+
+                report = compact_day(lake, dt)
+                if compacted:
+                    compacted(report)
             for table, module in modules.items():
                 if progress:
                     progress(table, dt, None)

@@ -33,7 +33,11 @@ def _check_dt(ctx: click.Context, param: click.Parameter, values: tuple[str, ...
 @click.option("--force", is_flag=True,
               help="Build even if the stream has not finished the day (for a lake no stream writes to; "
                    "sessions still open would be missing).")
-def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, ...], force: bool) -> None:
+@click.option("--no-compact", is_flag=True,
+              help="Do not compact the day's partitions first (by default each complete day's small files are "
+                   "merged into files of up to 128 MiB before the build, as the AWS workflow does).")
+def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, ...], force: bool,
+            no_compact: bool) -> None:
     """Run the Glue batch jobs locally on PySpark for one or more dts.
 
     Each job reads processed/ of the dt and replaces that dt's partition of its curated/ table, so a
@@ -45,12 +49,19 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
     how far the stream is. --force skips that check, for a lake whose processed/ zone did not come
     from a running stream. Without a title catalog (reference/dim_title.jsonl) dim_title is skipped.
 
+    Before building, each complete day is compacted (batch/compaction.py): in every hour partition
+    of processed/sessions, title_watch_5m, play_starts_1m, raw/, dlq/ and late/, the small files
+    are merged into files of up to 128 MiB, rows and Parquet layout unchanged; rerunning it is safe.
+    A day built with --force before the stream finished it is not compacted. --no-compact skips it.
+
     \b
     Examples:
         streamwatch batch --dt 2026-11-20 --lake lake
         streamwatch batch --all-dts --lake lake --table daily_title_popularity
         streamwatch batch --dt 2024-03-09 --lake /data/other-lake --force
+        streamwatch batch --dt 2026-11-20 --lake lake --no-compact
     """
+    from batch.compaction import CompactionError
     from batch.runner import JobRun, processed_dts, run_local
 
     console = Console(soft_wrap=True)
@@ -59,7 +70,8 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
     chosen = list(dts) + [d for d in (processed_dts(lake) if all_dts else []) if d not in dts]
     if not chosen:
         raise click.UsageError("give --dt YYYY-MM-DD (or --all-dts)")
-    require_complete_days(lake, chosen, force, console)
+    incomplete = require_complete_days(lake, chosen, force, console)
+    compact_dts = [] if no_compact else [dt for dt in chosen if dt not in incomplete]
     known = set(processed_dts(lake))
     for dt in chosen:
         if dt not in known:
@@ -78,18 +90,29 @@ def command(dts: tuple[str, ...], all_dts: bool, lake: Path, tables: tuple[str, 
                 if run.result.copies_note():
                     console.print(f"  {'':<24} [yellow]{run.result.copies_note()}[/yellow]")
 
+        def compacted(report) -> None:
+            print_compaction(report, console)
+
         try:
-            runs = run_local(lake, chosen, tables=list(tables) or None, progress=progress)
-        except (FileNotFoundError, ValueError) as error:
+            runs = run_local(lake, chosen, tables=list(tables) or None, progress=progress,
+                             compact_dts=compact_dts, compacted=compacted)
+        except (FileNotFoundError, ValueError, CompactionError) as error:
             raise click.ClickException(str(error)) from None
     total = sum(r.seconds for r in runs)
     console.print(f"[green]done[/green]: {len(runs)} job run(s) for {len(chosen)} dt(s) in {total:.1f}s "
                   f"-> {lake / 'curated'}")
 
 
-def require_complete_days(lake: Path, dts: list[str], force: bool, console: Console) -> None:
+def print_compaction(report, console: Console) -> None:
+    """One line per zone of a ``batch.compaction.DayReport`` that has partitions for the day."""
+    for zone in report.zones:
+        if zone.partitions:
+            console.print(f"  {'compact':<24} dt={report.dt}  {zone.line()}")
+
+
+def require_complete_days(lake: Path, dts: list[str], force: bool, console: Console) -> list[str]:
     """Refuse (ClickException naming each dt and how far the stream is) unless every dt is complete;
-    with ``force``, only say which dts are built before the stream has finished them."""
+    with ``force``, say which dts are built before the stream has finished them, and return them."""
     from batch.stream_progress import verdicts
 
     try:
@@ -97,12 +120,12 @@ def require_complete_days(lake: Path, dts: list[str], force: bool, console: Cons
     except (OSError, ValueError) as error:
         raise click.ClickException(f"cannot read the stream's progress in {lake}: {error}") from None
     if not incomplete:
-        return
+        return []
     if force:
         for verdict in incomplete:
             console.print(f"[yellow]--force[/yellow]: building dt={verdict.dt} although "
-                          f"{verdict.progress.describe()}; sessions still open may be missing")
-        return
+                          f"{verdict.progress.describe()}; sessions still open may be missing (not compacted)")
+        return [verdict.dt for verdict in incomplete]
     lines = [verdict.message() for verdict in incomplete]
     raise click.ClickException(
         "refusing to build a day the stream has not finished:\n  " + "\n  ".join(lines)

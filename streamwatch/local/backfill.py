@@ -2,7 +2,7 @@
 warehouse load of that day (what the AWS workflow's Map state does one day at a time).
 
     days_between(first, last) -> list[str]
-    run_backfill(lake, days, target, on_day=None) -> list[DayResult]
+    run_backfill(lake, days, target, on_day=None, compact_dts=()) -> list[DayResult]
 
 Each day is rebuilt and reloaded whole (both steps replace exactly that day), so a backfill can be
 run again, or stopped and resumed, without duplicating anything.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 MAX_DAYS = 366
 
@@ -39,8 +39,9 @@ def days_between(first: str, last: str) -> list[str]:
 
 
 def run_backfill(lake: Path, days: list[str], target, on_day: Callable[[str, str], None] | None = None,
-                 progress=None) -> list[DayResult]:
-    """Batch then load each day in order on one Spark session; ``on_day(dt, step)`` before each step."""
+                 progress=None, compact_dts: Collection[str] = (), compacted=None) -> list[DayResult]:
+    """Batch then load each day in order on one Spark session; ``on_day(dt, step)`` before each step.
+    A day in ``compact_dts`` is compacted before its batch (``batch.runner.run_local``)."""
     from batch.runner import run_local
     from batch.spark import local_spark
     from warehouse.loader import load_dt
@@ -50,7 +51,7 @@ def run_backfill(lake: Path, days: list[str], target, on_day: Callable[[str, str
         for dt in days:
             if on_day:
                 on_day(dt, "batch")
-            runs = run_local(lake, [dt], progress=progress)
+            runs = run_local(lake, [dt], progress=progress, compact_dts=compact_dts, compacted=compacted)
             if on_day:
                 on_day(dt, "load")
             results.append(DayResult(dt=dt, job_runs=tuple(runs), load=load_dt(target, dt)))

@@ -112,3 +112,64 @@ def test_batch_on_a_lake_from_elsewhere_skips_dim_title_and_says_so(tmp_path):
         files = [f for f in (lake / "curated" / table / "dt=2024-03-10").iterdir() if not f.name.startswith(("_", "."))]
         assert sum(pq.read_metadata(f).num_rows for f in files) == 7
     assert not (lake / "curated" / "dim_title").exists()
+
+
+def _split_into_one_row_files(lake: Path) -> int:
+    """Every visible data file of processed/, raw/, dlq/ and late/ rewritten as one file per row, in
+    the same Parquet layout (INT96 or not, the same compression): the small files a stream leaves."""
+    written = 0
+    for path in sorted(p for zone in ("processed", "raw", "dlq", "late") for p in (lake / zone).rglob("*")):
+        if not path.is_file() or path.name.startswith(("_", ".")) or "stream_progress" in path.parts:
+            continue
+        source = pq.ParquetFile(path)
+        int96 = any(source.schema.column(i).physical_type == "INT96" for i in range(len(source.schema)))
+        compression = source.metadata.row_group(0).column(0).compression if source.metadata.num_row_groups else "SNAPPY"
+        table = source.read()
+        path.unlink()
+        for n in range(table.num_rows):
+            pq.write_table(table.slice(n, 1), path.with_name(f"{path.name}-row{n:03d}"), compression=compression,
+                           use_deprecated_int96_timestamps=int96)
+            written += 1
+    return written
+
+
+def _curated_rows(lake: Path) -> dict:
+    from collections import Counter
+
+    tables = {}
+    for table in sorted(p for p in (lake / "curated").iterdir() if p.is_dir()):
+        rows: Counter = Counter()
+        for path in table.rglob("*"):
+            if path.is_file() and not any(part.startswith(("_", ".")) for part in path.relative_to(table).parts):
+                for row in pq.read_table(path).to_pylist():
+                    rows[(path.parent.name, tuple(sorted(row.items())))] += 1
+        tables[table.name] = rows
+    return tables
+
+
+def test_compacting_first_changes_no_curated_row(tmp_path):
+    plain = Path(shutil.copytree(FIXTURE, tmp_path / "plain"))
+    compacted = Path(shutil.copytree(FIXTURE, tmp_path / "compacted"))
+    assert _split_into_one_row_files(plain) == _split_into_one_row_files(compacted) > 20
+    hidden = {p.relative_to(compacted): p.read_bytes() for p in compacted.rglob("*")
+              if p.is_file() and p.name.startswith(("_", "."))}
+
+    without = run("--dt", "2024-03-10", "--lake", str(plain), "--no-compact")
+    with_compaction = run("--dt", "2024-03-10", "--lake", str(compacted))
+
+    assert without.exit_code == 0 and with_compaction.exit_code == 0, without.output + with_compaction.output
+    assert "file(s)" not in without.output
+    assert "processed/sessions:" in with_compaction.output and "file(s)" in with_compaction.output
+    assert _curated_rows(plain) == _curated_rows(compacted)
+    assert _curated_rows(compacted)["daily_user_engagement"]  # not trivially equal
+    files = lambda lake: sum(1 for p in (lake / "processed").rglob("dt=2024-03-10/*/*")
+                             if p.is_file() and not p.name.startswith(("_", ".")))
+    assert files(compacted) < files(plain)
+    assert {p: b for p, b in hidden.items() if not str(p).startswith("curated")} == {
+        p.relative_to(compacted): p.read_bytes() for p in compacted.rglob("*") if p.is_file()
+        and p.name.startswith(("_", ".")) and not str(p.relative_to(compacted)).startswith("curated")}
+
+
+def test_help_shows_no_compact():
+    result = run("--help")
+    assert "--no-compact" in result.output and "compacted" in result.output
