@@ -9,6 +9,10 @@ Layout of the output, mirrored under ``s3://<artifact bucket>/<stack>/<build id>
     flink/streamwatch-flink.zip        Managed Flink code: main.py, flink_app/, lib/<jar>, vendored deps
     glue/jobs/<job>.py                 Glue job scripts (batch/jobs/*.py)
     glue/batch.zip                     the batch package, for --extra-py-files
+    glue/shell_jobs/<job>.py           Glue Python shell job scripts (batch/shell_jobs/*.py)
+    glue/streamwatch_batch_shell-...whl  the modules they import, as a wheel: Python shell jobs on
+                                       Python 3.9 take --extra-py-files as .whl (pyarrow comes from
+                                       the job's analytics library set)
     lambda/batch_ops.zip               the Lambda bundle: infra/lambda/batch_ops, the warehouse modules
                                        it uses, sql/redshift, and sqlglot
 
@@ -34,6 +38,12 @@ JAR_NAME = "streamwatch-connectors.jar"
 FLINK_ZIP = "flink/streamwatch-flink.zip"
 LAMBDA_ZIP = "lambda/batch_ops.zip"
 GLUE_PACKAGE_ZIP = "glue/batch.zip"
+# The wheel of the Python shell jobs (batch/shell_jobs): only the modules they import, which must
+# need nothing beyond what Glue's Python 3.9 "analytics" library set provides.
+SHELL_WHEEL_NAME, SHELL_WHEEL_VERSION = "streamwatch_batch_shell", "1.0"
+GLUE_SHELL_WHEEL = f"glue/{SHELL_WHEEL_NAME}-{SHELL_WHEEL_VERSION}-py3-none-any.whl"
+GLUE_SHELL_JOBS = ("compact_day",)
+PROVIDED_BY_GLUE_SHELL = frozenset({"pyarrow", "boto3", "botocore", "awsglue"})  # awsglue.utils is there too
 TEMPLATE = "cloudformation/streamwatch.yaml"
 STATE_MACHINE = "statemachine/daily_batch.asl.json"
 # The stack policy deploy sets after every create or update (deny replacing or deleting what holds
@@ -329,7 +339,56 @@ def _package_batch(repo_root: Path, out_dir: Path) -> list[str]:
         write_zip(out_dir / GLUE_PACKAGE_ZIP, modules)
     else:
         warnings.append("no batch/ package found: glue/batch.zip (--extra-py-files) is not built")
+    scripts = []
+    for job in GLUE_SHELL_JOBS:
+        script = batch / "shell_jobs" / f"{job}.py"
+        if not script.is_file():
+            raise PackagingError(f"Glue Python shell job script {script} not found")
+        _copy(script, out_dir / "glue" / "shell_jobs" / script.name)
+        scripts.append(script)
+    write_wheel(out_dir / GLUE_SHELL_WHEEL, shell_wheel_entries(repo_root, scripts))
     return warnings
+
+
+def shell_wheel_entries(repo_root: Path, scripts: list[Path]) -> list[tuple[str, Path]]:
+    """The repository modules the Python shell ``scripts`` import, directly or through each other;
+    a PackagingError if they import a third-party module Glue's analytics library set lacks."""
+    entries = local_module_closure(scripts, repo_root, SHARED_PACKAGES)
+    extra = third_party_imports([path for _, path in entries] + list(scripts), own=SHARED_PACKAGES,
+                                provided=PROVIDED_BY_GLUE_SHELL)
+    if extra:
+        raise PackagingError(f"the Glue Python shell jobs would import {sorted(extra)}, which the Python 3.9 "
+                             "analytics library set does not provide; keep those imports out of their modules")
+    return entries
+
+
+def write_wheel(path: Path, entries: list[tuple[str, Path]]) -> None:
+    """A deterministic pure-Python wheel of ``entries`` (PEP 427: METADATA, WHEEL and RECORD)."""
+    import base64
+
+    name, version = SHELL_WHEEL_NAME, SHELL_WHEEL_VERSION
+    info = f"{name}-{version}.dist-info"
+    texts = {
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+                            "Summary: streamwatch batch modules for Glue Python shell jobs\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: streamwatch.aws.packaging\nRoot-Is-Purelib: true\n"
+                         "Tag: py3-none-any\n",
+    }
+    records = []
+    contents = [(n, source.read_bytes()) for n, source in sorted(_unique(entries))]
+    contents += [(n, text.encode("utf-8")) for n, text in texts.items()]
+    for entry_name, data in contents:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        records.append(f"{entry_name},sha256={digest},{len(data)}")
+    records.append(f"{info}/RECORD,,")
+    contents.append((f"{info}/RECORD", ("\n".join(records) + "\n").encode("utf-8")))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for entry_name, data in contents:
+            entry = zipfile.ZipInfo(entry_name, date_time=_ZIP_DATE)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
 
 
 # ---------------------------------------------------------------- helpers

@@ -240,3 +240,46 @@ def test_a_connector_upgrade_in_the_pom_changes_the_state_layout(tmp_path):
     (root / "flink_app/pom.xml").write_text("<kinesis.connector.version>5.0.0-1.20</kinesis.connector.version>")
     assert packaging.flink_state_layout(root) != before
     assert "flink_app/pom.xml" in packaging.STATE_LAYOUT_SOURCES
+
+
+def test_the_python_shell_wheel_installs_and_compacts_a_lake(dist, tmp_path):
+    """The compaction job's wheel: pip installs it (a valid wheel), its modules parse as Python 3.9 (the
+    Python shell runtime), and the script, importing only from it (plus pyarrow), compacts a lake."""
+    import ast
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    wheel = dist / packaging.GLUE_SHELL_WHEEL
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        for name in names:
+            if name.endswith(".py"):
+                ast.parse(archive.read(name).decode(), feature_version=(3, 9))
+    assert {"batch/compaction.py", "warehouse/lake_files.py"} <= names
+    assert not any(name.startswith("batch/jobs/") or name in ("batch/storage.py", "batch/spark.py") for name in names)
+    assert (dist / "glue" / "shell_jobs" / "compact_day.py").read_bytes() == \
+        (REPO_ROOT / "batch" / "shell_jobs" / "compact_day.py").read_bytes()
+
+    target = tmp_path / "site"
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                                "--target", str(target), str(wheel)], capture_output=True, text=True, timeout=120)
+    assert installed.returncode == 0, installed.stderr
+    lake = tmp_path / "lake"
+    partition = lake / "late" / "dt=2026-11-20" / "hr=01"
+    partition.mkdir(parents=True)
+    for n in range(3):
+        pq.write_table(pa.table({"event_id": [f"e{n}"]}), partition / f"part-{n}", compression="zstd")
+    script = dist / "glue" / "shell_jobs" / "compact_day.py"
+    code = ("import runpy, sys, batch, warehouse\n"
+            f"assert batch.__file__.startswith({str(target)!r}), batch.__file__\n"
+            f"assert warehouse.__file__.startswith({str(target)!r}), warehouse.__file__\n"
+            f"sys.argv = ['compact_day.py', '--dt', '2026-11-20', '--lake_uri', {str(lake)!r}, '--zones', 'late',"
+            " '--job-bookmark-option', 'job-bookmark-disable']\n"
+            f"runpy.run_path({str(script)!r}, run_name='__main__')\n")
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(target)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "late: 1 of 1 hour partition(s) compacted, 3 -> 1 file(s)" in result.stdout
+    assert sorted(pq.read_table(next(partition.iterdir())).column("event_id").to_pylist()) == ["e0", "e1", "e2"]
