@@ -3,7 +3,11 @@
 The daily workflow runs it after taking the day's lock and before the Glue jobs that build the
 curated tables. Arguments (Glue passes others too, which are ignored):
 
-    --dt YYYY-MM-DD  --lake_uri s3://bucket  [--zones processed/sessions,late,...]  [--target_mb 128]
+    --dt YYYY-MM-DD  --lake_uri s3://bucket  [--aws_region eu-west-1]
+    [--zones processed/sessions,late,...]  [--target_mb 128]
+
+With --aws_region the S3 client is made for that region (no bucket-region lookup, which the job's
+role, allowed to list only the compacted zones' prefixes, could not do).
 
 Prints one line per zone (partitions compacted, files and bytes before and after) and the report as
 JSON. A failed run is safe to run again: it finishes or undoes what it left (docs/operations.md).
@@ -23,6 +27,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="compact_day", description=__doc__.splitlines()[0])
     parser.add_argument("--dt", required=True, help="The closed day, YYYY-MM-DD.")
     parser.add_argument("--lake_uri", required=True, help="The lake's root, e.g. s3://bucket.")
+    parser.add_argument("--aws_region", default="", help="The lake bucket's region (for an s3:// lake).")
     parser.add_argument("--zones", default=",".join(COMPACTED_ZONES), help="Comma-separated zones.")
     parser.add_argument("--target_mb", type=int, default=DEFAULT_TARGET_BYTES // MIB,
                         help="Largest output file, MiB.")
@@ -35,7 +40,12 @@ def main(argv: Sequence[str] | None = None) -> dict:
 
     args = parse_args(sys.argv[1:] if argv is None else argv)
     zones = [zone.strip() for zone in args.zones.split(",") if zone.strip()]
-    report = compact_day(args.lake_uri, args.dt, zones=zones, target_bytes=args.target_mb * MIB)
+    root, filesystem = args.lake_uri, None
+    if args.lake_uri.startswith("s3://") and args.aws_region:
+        from pyarrow.fs import S3FileSystem
+
+        root, filesystem = args.lake_uri[len("s3://"):], S3FileSystem(region=args.aws_region)
+    report = compact_day(root, args.dt, zones=zones, target_bytes=args.target_mb * MIB, filesystem=filesystem)
     for line in report.lines():
         print(line)
     print(json.dumps(report.as_dict(), sort_keys=True))

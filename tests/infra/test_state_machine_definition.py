@@ -172,7 +172,26 @@ def test_glue_tasks_wait_for_their_run_pass_the_dt_and_retry_a_failed_run(asl, t
         # a .sync task only sees the run it started, so the workflow (not Glue) retries a failed run
         assert any(r["ErrorEquals"] == ["States.TaskFailed"] and r["MaxAttempts"] >= 1 for r in task["Retry"])
     jobs = [r for r in template["Resources"].values() if r["Type"] == "AWS::Glue::Job"]
-    assert len(jobs) == len(packaging.GLUE_JOBS) and all(j["Properties"]["MaxRetries"] == 0 for j in jobs)
+    assert all(j["Properties"]["MaxRetries"] == 0 for j in jobs)
+    assert len([j for j in jobs if j["Properties"]["Command"]["Name"] == "glueetl"]) == len(packaging.GLUE_JOBS)
+
+
+def test_the_day_is_compacted_between_taking_the_lock_and_building(asl, template):
+    states = _map_processor(asl)["States"]
+    assert states["Take the lock on the day"]["Next"] == "Compact the day's files"
+    compaction = states["Compact the day's files"]
+    assert compaction["Next"] == "Build the curated tables for the day"
+    assert compaction["Resource"] == "arn:aws:states:::glue:startJobRun.sync"
+    assert compaction["Parameters"] == {"JobName": "${CompactionJobName}", "Arguments": {"--dt.$": "$.dt"}}
+    assert compaction["ResultPath"] is None  # the day's item goes on unchanged
+    assert any(r["ErrorEquals"] == ["States.TaskFailed"] and r["MaxAttempts"] >= 1 for r in compaction["Retry"])
+    [catch] = compaction["Catch"]
+    note = states[catch["Next"]]
+    assert note["Parameters"]["failed_step"] == "Compact the day's files"
+    assert note["Next"] == "Release the lock after the failure"
+    [job] = [r for r in template["Resources"].values()
+             if r["Type"] == "AWS::Glue::Job" and r["Properties"]["Command"]["Name"] == "pythonshell"]
+    assert job["Properties"]["Command"]["ScriptLocation"]["Fn::Sub"].endswith("/glue/shell_jobs/compact_day.py")
 
 
 def test_days_are_processed_one_at_a_time_after_the_stream_has_finished_them(asl):

@@ -26,6 +26,7 @@ JOBS = {
     "DailyTitlePopularityJobName": "sw-daily-title-popularity",
     "DailyDeviceSummaryJobName": "sw-daily-device-summary",
     "DimTitleJobName": "sw-dim-title",
+    "CompactionJobName": "sw-compact-day",
 }
 FUNCTIONS = {"RunDateFunctionArn": "sw-run-date", "LoadStatementsFunctionArn": "sw-load-statements",
              "DataQualityFunctionArn": "sw-data-quality", "StreamProgressFunctionArn": "sw-stream-progress",
@@ -341,6 +342,32 @@ def test_a_failing_glue_run_alerts_with_the_step_and_the_day_then_fails(workflow
     failed = [e for e in result["history"] if e["type"] == "ExecutionFailed"]
     assert failed and failed[0]["executionFailedEventDetails"]["error"] == "DailyBatchFailed"
     assert "Build the daily title popularity table failed for dt 2024-03-09" in failed[0]["executionFailedEventDetails"]["cause"]
+
+
+def test_the_day_is_compacted_after_taking_the_lock_and_before_the_build(workflow):
+    result = workflow({"dt": DT})
+
+    entered = [e["stateEnteredEventDetails"]["name"] for e in result["history"] if "stateEnteredEventDetails" in e]
+    assert entered.index("Take the lock on the day") < entered.index("Compact the day's files") \
+        < entered.index("Build the curated tables for the day")
+    assert [r["Arguments"].get("--dt") for r in result["glue_runs"][JOBS["CompactionJobName"]]] == [DT]
+
+
+def test_a_failing_compaction_alerts_releases_the_lock_and_builds_nothing(workflow, moto_workarounds, monkeypatch):
+    moto_workarounds.fail_glue_job_runs(monkeypatch, JOBS["CompactionJobName"], "out of memory")
+
+    result = workflow({"dt": DT})
+
+    assert result["execution"]["status"] == "FAILED"
+    envelope, message = _alert(result)
+    assert message["failed_step"] == "Compact the day's files" and message["dt"] == DT
+    assert len(result["glue_runs"][JOBS["CompactionJobName"]]) == 2  # retried once by the workflow (safe: rerunnable)
+    for key, name in JOBS.items():
+        if key != "CompactionJobName":
+            assert result["glue_runs"][name] == [], name
+    assert result["calls"]["redshift"] == []
+    assert result["locks"] == []  # released after the failure
+    assert [n for n, _ in result["calls"]["lambda"]][-1] == "sw-day-lock"
 
 
 def test_a_failed_redshift_load_alerts(workflow):

@@ -107,6 +107,7 @@ def test_every_named_resource_is_named_from_project_and_environment(template):
 def test_every_referenced_artefact_is_one_that_package_builds(tmp_path):
     expected = {packaging.FLINK_ZIP, packaging.LAMBDA_ZIP, packaging.GLUE_PACKAGE_ZIP, packaging.STATE_MACHINE}
     expected |= {f"glue/jobs/{job}.py" for job in packaging.GLUE_JOBS}
+    expected |= {packaging.GLUE_SHELL_WHEEL} | {f"glue/shell_jobs/{job}.py" for job in packaging.GLUE_SHELL_JOBS}
     assert referenced_artifacts(TEMPLATE_TEXT) == expected
 
 
@@ -355,8 +356,12 @@ def test_local_and_deployed_property_groups_have_the_same_keys(template):
 # ---------------------------------------------------------------- batch jobs
 
 
+def spark_jobs(template) -> dict:
+    return {k: j for k, j in resources(template, "AWS::Glue::Job").items() if j["Properties"]["Command"]["Name"] == "glueetl"}
+
+
 def test_glue_jobs_run_the_batch_scripts_on_glue_5(template):
-    jobs = resources(template, "AWS::Glue::Job")
+    jobs = spark_jobs(template)
     scripts = set()
     for logical_id, job in jobs.items():
         props = job["Properties"]
@@ -456,6 +461,36 @@ def test_each_alarm_watches_its_metric_and_notifies_the_alert_topic(template):
                     for m in props.get("Metrics", []) if "MetricStat" in m]
         assert (namespace, metric) in watched, logical_id
         assert props["AlarmActions"] == [{"Ref": "AlertTopic"}]
+
+
+def test_the_compaction_job_is_a_python_shell_job_with_pyarrow_and_the_wheel(template):
+    [(logical_id, job)] = [(k, j) for k, j in resources(template, "AWS::Glue::Job").items()
+                           if j["Properties"]["Command"]["Name"] == "pythonshell"]
+    props = job["Properties"]
+    assert props["Command"]["PythonVersion"] == "3.9" and props["GlueVersion"] == "3.0"
+    assert props["MaxCapacity"] in (0.0625, 1) and 0 < props["Timeout"] <= 240
+    args = props["DefaultArguments"]
+    assert args["library-set"] == "analytics"  # pyarrow
+    assert args["--extra-py-files"] == {"Fn::Sub": "s3://${ArtifactBucket}/${GlueArtifactPrefix}/" + packaging.GLUE_SHELL_WHEEL}
+    assert args["--lake_uri"] == {"Fn::Sub": "s3://${LakeBucket}"}
+
+
+def test_the_compaction_role_touches_only_the_zones_it_compacts(template):
+    from batch.compaction import COMPACTED_ZONES, MANIFEST_ROOT
+
+    role = template["Resources"]["CompactionJobRole"]["Properties"]
+    [policy] = [p for p in role["Policies"] if p["PolicyName"] == "compact-the-lake"]
+    statements = policy["PolicyDocument"]["Statement"]
+    [location] = [s for s in statements if s["Action"] == "s3:GetBucketLocation"]
+    assert "Condition" not in location
+    [listing] = [s for s in statements if s["Action"] == "s3:ListBucket"]
+    prefixes = [*COMPACTED_ZONES, MANIFEST_ROOT]
+    assert sorted(listing["Condition"]["StringLike"]["s3:prefix"]) == sorted(f"{p}/*" for p in prefixes)
+    [objects] = [s for s in statements if isinstance(s["Action"], list) and "s3:DeleteObject" in s["Action"]]
+    assert sorted(r["Fn::Sub"] for r in objects["Resource"]) == sorted(f"${{LakeBucket.Arn}}/{p}/*" for p in prefixes)
+    text = json.dumps(role)
+    for untouchable in ("stream_progress", "curated", "reference"):
+        assert untouchable not in text
 
 
 def test_glue_job_failures_reach_the_alert_topic(template):
@@ -647,7 +682,13 @@ def test_glue_jobs_run_one_at_a_time_and_log_to_groups_that_expire(template):
     for logical_id, job in jobs.items():
         props = job["Properties"]
         assert props["ExecutionProperty"] == {"MaxConcurrentRuns": 1}, logical_id
-        prefix = props["DefaultArguments"]["--custom-logGroup-prefix"]["Fn::Sub"]
+        if props["Command"]["Name"] == "pythonshell":
+            # Python shell logs to /aws-glue/python-jobs/<security configuration>-role/<role>/{error,output}
+            configuration = resources(template, "AWS::Glue::SecurityConfiguration")[props["SecurityConfiguration"]["Ref"]]
+            role = props["Role"]["Fn::GetAtt"][0]
+            prefix = f"/aws-glue/python-jobs/{configuration['Properties']['Name']['Fn::Sub']}-role/${{{role}}}"
+        else:
+            prefix = props["DefaultArguments"]["--custom-logGroup-prefix"]["Fn::Sub"]
         for suffix in ("/error", "/output"):
             assert prefix + suffix in groups, (logical_id, suffix)
     crawler_groups = [name for name in groups if name.startswith("/aws-glue/crawlers-role/${RawDriftCrawlerRole}-")]
