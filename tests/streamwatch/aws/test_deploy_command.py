@@ -172,7 +172,7 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
         assert json.loads(policy["StackPolicyBody"]) == json.loads((REPO_ROOT / "infra/stackpolicy/streamwatch.json").read_text())
         assert "termination protection on; stack policy set" in result.output
         roles = boto3.client("iam").list_roles()["Roles"]
-        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 10  # + crawler and day-lock roles
+        assert len([r for r in roles if r["RoleName"].startswith("sw-dev-")]) == 11  # + crawler, day-lock and compaction roles
         # the day lock's table and the schedule's dead-letter queue
         assert boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"] == ["streamwatch-test-day-locks"]
         queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
@@ -180,11 +180,11 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
 
         # Unsupported types were only stood in for; every artefact they point at was uploaded.
         jobs = stood_in["AWS::Glue::Job"]
-        assert len(jobs) == 4
+        assert len(jobs) == 5  # four Spark jobs and the compaction (Python shell)
         for job in jobs:
-            script = job.properties["Command"]["ScriptLocation"]
-            bucket, key = script.removeprefix("s3://").split("/", 1)
-            assert bucket == BUCKET and key in keys, script
+            for location in (job.properties["Command"]["ScriptLocation"], job.properties["DefaultArguments"]["--extra-py-files"]):
+                bucket, key = location.removeprefix("s3://").split("/", 1)
+                assert bucket == BUCKET and key in keys, location
         [flink] = stood_in["AWS::KinesisAnalyticsV2::Application"]
         location = flink.properties["ApplicationConfiguration"]["ApplicationCodeConfiguration"]["CodeContent"]["S3ContentLocation"]
         assert location["FileKey"] == f"{prefixes['flink']}/{packaging.FLINK_ZIP}" and location["FileKey"] in keys
