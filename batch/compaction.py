@@ -81,8 +81,15 @@ class ZoneReport:
             return f"{self.zone}: nothing to compact ({self.partitions} hour partition(s))"
         return (f"{self.zone}: {self.partitions_compacted} of {self.partitions} hour partition(s) compacted, "
                 f"{self.files_before:,} -> {self.files_after:,} file(s), "
-                f"{self.bytes_before / MIB:,.1f} -> {self.bytes_after / MIB:,.1f} MiB"
+                f"{_size(self.bytes_before)} -> {_size(self.bytes_after)}"
                 + (f" ({self.resumed} interrupted run(s) resumed)" if self.resumed else ""))
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", MIB), ("KiB", 2**10)):
+        if count >= scale:
+            return f"{count / scale:,.1f} {unit}"
+    return f"{count} B"
 
 
 @dataclasses.dataclass(frozen=True)
