@@ -1,14 +1,14 @@
 """Compacting a closed day of the lake: each hour partition's small files merged into files of up to
 128 MiB, rows and schema unchanged (docs/batch.md, "Compacting the day").
 
-    compact_day(lake_root, dt, zones=COMPACTED_ZONES, target_bytes=128 MiB, small_bytes=None)
+    compact_day(lake_root, dt, zones=COMPACTED_ZONES, target_bytes=128 MiB, small_bytes=64 MiB)
         -> DayReport
 
 The streaming job's sinks compact per checkpoint only, so a zone that gets a few MiB a checkpoint
 (processed/sessions, the 1- and 5-minute aggregates, dlq/, late/) still ends a day with thousands
 of small objects. For every ``<zone>/dt=<dt>/hr=HH/`` this lists the visible data files (names not
 starting with ``_`` or ``.``, the rule of ``warehouse.lake_files`` every reader applies), takes
-those smaller than ``small_bytes`` as inputs, and when they could be held in fewer files of
+those smaller than ``small_bytes`` (default half the target) as inputs, and when they could be held in fewer files of
 ``target_bytes`` streams their rows, one file and one batch at a time, into new files of the same
 Parquet layout: the same Arrow schema, INT96 timestamps where the input had them (Flink writes
 TIMESTAMP(3) as INT96), the input's compression and format version. Files of different layouts
@@ -41,6 +41,9 @@ from warehouse.lake_files import is_visible
 
 MIB = 2**20
 DEFAULT_TARGET_BYTES = 128 * MIB
+# Files of at least this size are left as they are: rewriting raw/'s ~125 MiB files into 128 MiB ones
+# would copy terabytes a day to save a few objects.
+DEFAULT_SMALL_BYTES = DEFAULT_TARGET_BYTES // 2
 MANIFEST_ROOT = "_compaction"
 MANIFEST_NAME = "manifest.json"
 OUTPUT_PREFIX = "compacted-"
@@ -121,13 +124,13 @@ def compact_day(
     """Compact every hour partition of ``zones`` for ``dt`` under ``lake_root`` (a directory, a
     ``file://`` or an ``s3://`` URI; or a path inside ``filesystem``, a ``pyarrow.fs.FileSystem``).
 
-    Files of at least ``small_bytes`` (default: ``target_bytes``) are left as they are. Run it for a
+    Files of at least ``small_bytes`` (default: half of ``target_bytes``, 64 MiB) are left as they are. Run it for a
     closed day: files that appear while it runs are left alone, but it is not meant to race the stream.
     """
     validate_dt(dt)
     if target_bytes <= 0:
         raise CompactionError(f"target_bytes must be > 0, got {target_bytes}")
-    small_bytes = target_bytes if small_bytes is None else small_bytes
+    small_bytes = target_bytes // 2 if small_bytes is None else small_bytes
     if small_bytes <= 0:
         raise CompactionError(f"small_bytes must be > 0, got {small_bytes}")
     for zone in zones:

@@ -251,3 +251,20 @@ def test_the_default_zones_leave_stream_progress_out():
     assert "processed/stream_progress" not in compaction.COMPACTED_ZONES
     assert {"processed/sessions", "processed/title_watch_5m", "processed/play_starts_1m", "dlq", "late"} \
         <= set(compaction.COMPACTED_ZONES)
+
+
+def test_by_default_files_of_half_the_target_and_more_are_left(tmp_path):
+    directory = _partition(tmp_path, "raw", 2)
+    for part in range(3):
+        _write(directory / f"part-{part:04d}-0", _rows(LATE, 2, part, 2), LATE, "zstd")
+    big = directory / "part-0009-0"
+    _write(big, _rows(LATE, 2, 9, 400), LATE, "zstd")
+    small = max(p.stat().st_size for p in visible(directory) if p != big)
+    target = 2 * big.stat().st_size  # the big file is exactly half the target
+    assert small * 3 < target
+    before = rows_of(directory)
+
+    compact_day(tmp_path, DT, zones=["raw"], target_bytes=target)
+
+    assert rows_of(directory) == before
+    assert sorted(p.name[:10] for p in visible(directory)) == ["compacted-", "part-0009-"]

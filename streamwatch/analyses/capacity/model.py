@@ -20,7 +20,9 @@ from dataclasses import asdict, dataclass
 from producer.simulator import SESSIONS_PER_USER_PER_DAY
 from streamwatch.local.bench import ZONES
 from streamwatch.analyses.capacity.bench_figures import BenchFigures
-from streamwatch.analyses.capacity.objects import compacted_objects, requests_per_object, writers_with_rows
+from batch.compaction import COMPACTED_ZONES, DEFAULT_SMALL_BYTES, DEFAULT_TARGET_BYTES
+from streamwatch.analyses.capacity.objects import (compacted_objects, daily_compacted_objects, requests_per_object,
+                                                   writers_with_rows)
 from streamwatch.analyses.capacity.operations import OperationLines
 from streamwatch.analyses.capacity.quotas import QuotaLines
 from streamwatch.analyses.capacity.sources import LIMITS, NONCURRENT_VERSION_DAYS, Cited, Price
@@ -423,15 +425,35 @@ class _Builder(QuotaLines, OperationLines):
             self.add(f"s3.{name}.objects_per_day", f"{zone}: objects a day", objects, "objects",
                      f"{basis}; {requests:,.0f} PUT-class requests a day (multipart uploads in parts of "
                      f"{part / 2**20:g} MiB{uploads}, and the markers)")
+            daily = zone in COMPACTED_ZONES
+            if daily:
+                rewritten = objects > 0 and bytes_day / objects < DEFAULT_SMALL_BYTES
+                after = daily_compacted_objects(cells, bytes_day, DEFAULT_TARGET_BYTES) if rewritten else objects
+                how_after = ("no objects" if not objects else
+                             f"{min(24, math.ceil(cells)):,} hour partition(s) with rows x ceil(bytes a day / those "
+                             f"partitions / {DEFAULT_TARGET_BYTES / 2**20:g} MiB)"
+                             if rewritten else
+                             f"its objects are left as they are (a mean object of at least "
+                             f"{DEFAULT_SMALL_BYTES / 2**20:g} MiB, which the compaction does not rewrite)")
+                self.add(f"s3.{name}.objects_per_day_after_daily_compaction",
+                         f"{zone}: objects a day after the daily compaction", after, "objects",
+                         f"for a closed day, once the daily workflow's 'Compact the day's files' (batch.compaction) "
+                         f"has run: {how_after}; {objects:,.0f} as the stream writes them, until then")
             mean = bytes_day / objects if objects else 0.0
             too_small = objects > 0 and mean < small
             if too_small:
                 self.small_zones.append(zone)
+            advice = (f"the daily workflow compacts each closed day's partitions into files of up to "
+                      f"{DEFAULT_TARGET_BYTES / 2**20:g} MiB before building it (s3.{name}.objects_per_day_after_daily_"
+                      f"compaction); until then readers of the day's open hours see these objects, fewer if the "
+                      f"sinks commit less often (CheckpointIntervalMs)"
+                      if daily else
+                      "this zone is not compacted (the completeness check reads it): commit less often "
+                      "(CheckpointIntervalMs) if its objects matter")
             self.add(f"s3.{name}.mean_object_bytes", f"{zone}: mean object", mean, "bytes",
-                     (f"bytes a day / objects a day; BELOW the {small / 2**20:g} MiB the plan takes as too small for "
-                      f"Athena and Glue, which pay a request and a footer per object: compact the day's partitions "
-                      f"once the day is closed (a daily job rewriting each hour into files of ~128 MiB, e.g. Athena "
-                      f"CTAS/INSERT or a Glue job), or commit less often (CheckpointIntervalMs)"
+                     (f"bytes a day / objects a day as the stream writes them; BELOW the {small / 2**20:g} MiB the "
+                      f"plan takes as too small for Athena and Glue, which pay a request and a footer per object: "
+                      f"{advice}"
                       if too_small else
                       (f"bytes a day / objects a day; at least the {small / 2**20:g} MiB the plan takes as too small"
                        if objects else "no objects")))

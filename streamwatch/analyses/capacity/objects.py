@@ -33,6 +33,16 @@ def compacted_objects(cells: float, bytes_per_day: float, file_bytes: float) -> 
     return cells * max(1, math.ceil(bytes_per_day / cells / file_bytes))
 
 
+def daily_compacted_objects(cells: float, bytes_per_day: float, file_bytes: float, hours: int = 24) -> float:
+    """Objects a day once the daily compaction (batch.compaction) has rewritten a closed day: each
+    hour partition with rows (at most ``hours``, at most one per cell) holds ceil(its bytes, the day's
+    spread evenly over them, / ``file_bytes``) files."""
+    partitions = min(float(hours), math.ceil(cells))
+    if partitions <= 0:
+        return 0.0
+    return partitions * max(1, math.ceil(bytes_per_day / partitions / file_bytes))
+
+
 def uncompacted_objects(rows_per_cell: float, cells: float, writers: int, split: int = 1) -> float:
     """Objects a day without compaction: in every cell, a file from each of ``writers`` instances
     that got one of its rows (Poisson), each split ``split`` times at the rolling size."""

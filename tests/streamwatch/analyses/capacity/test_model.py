@@ -114,6 +114,19 @@ def test_s3_raw_zone_objects_bytes_and_retention():
     assert plan.value("s3.raw.stored_bytes") == pytest.approx(raw_bytes * (90 + 7))
 
 
+def test_objects_after_the_daily_compaction_beside_what_the_stream_writes():
+    plan = plan_for()
+    raw_bytes = plan.value("s3.raw.bytes_per_day")
+    assert raw_bytes / plan.value("s3.raw.objects_per_day") < 64 * MIB  # small files: rewritten
+    assert plan.value("s3.raw.objects_per_day_after_daily_compaction") == 24 * math.ceil(raw_bytes / 24 / (128 * MIB))
+    sessions = plan.value("s3.sessions.bytes_per_day")
+    assert plan.value("s3.sessions.objects_per_day_after_daily_compaction") == 24 * math.ceil(sessions / 24 / (128 * MIB))
+    keys = {line.key for line in plan.lines}
+    assert "s3.stream_progress.objects_per_day_after_daily_compaction" not in keys  # never compacted
+    [mean] = [line for line in plan.lines if line.key == "s3.sessions.mean_object_bytes"]
+    assert "the daily workflow compacts each closed day" in mean.basis
+
+
 def test_s3_sparse_zones_write_only_where_rows_fell():
     plan = plan_for()
     dlq_rows_per_interval = EVENTS_DAY / 1_000_000 * 2000 / 1440

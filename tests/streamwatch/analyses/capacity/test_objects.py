@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from streamwatch.analyses.capacity.objects import (compacted_objects, requests_per_object, uncompacted_objects,
-                                          writers_with_rows)
+from streamwatch.analyses.capacity.objects import (compacted_objects, daily_compacted_objects, requests_per_object,
+                                          uncompacted_objects, writers_with_rows)
 
 MIB = 1024**2
 
@@ -38,3 +38,10 @@ def test_writers_with_rows_is_the_poisson_share_of_instances_that_get_one():
     assert writers_with_rows(0, 5) == 0
     assert writers_with_rows(1e6, 5) == pytest.approx(5)
     assert writers_with_rows(1, 1) == pytest.approx(1 - 1 / math.e)
+
+
+def test_the_daily_compaction_leaves_ceil_of_an_hour_s_bytes_over_the_file_size_per_hour():
+    assert daily_compacted_objects(cells=1440, bytes_per_day=24 * 200 * MIB, file_bytes=128 * MIB) == 24 * 2
+    assert daily_compacted_objects(cells=1440, bytes_per_day=24 * 1, file_bytes=128 * MIB) == 24
+    assert daily_compacted_objects(cells=2.2, bytes_per_day=3 * MIB, file_bytes=128 * MIB) == 3  # rows in 3 hours
+    assert daily_compacted_objects(cells=0, bytes_per_day=0, file_bytes=128 * MIB) == 0
