@@ -63,3 +63,18 @@ def test_a_reversed_or_malformed_range_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "before --from" in result.output
     result = run("--from", "2024-03-32", "--to", "2024-04-01", "--lake", str(tmp_path))
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_each_complete_day_is_compacted_unless_no_compact(tmp_path, monkeypatch):
+    """What the command asks of run_backfill (the compaction itself: tests/batch/test_compaction.py and
+    tests/streamwatch/test_batch_command.py)."""
+    from streamwatch.local import backfill
+
+    asked = []
+    monkeypatch.setattr(backfill, "run_backfill", lambda lake, days, target, **kw: asked.append(list(kw["compact_dts"])) or [])
+    lake = Path(shutil.copytree(FIXTURE, tmp_path / "lake"))
+
+    assert run("--from", DAYS[0], "--to", DAYS[-1], "--lake", str(lake)).exit_code == 0
+    assert run("--from", DAYS[0], "--to", DAYS[-1], "--lake", str(lake), "--no-compact").exit_code == 0
+    assert asked == [DAYS, []]
+    assert "--no-compact" in run("--help").output
