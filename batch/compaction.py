@@ -8,7 +8,7 @@ The streaming job's sinks compact per checkpoint only, so a zone that gets a few
 (processed/sessions, the 1- and 5-minute aggregates, dlq/, late/) still ends a day with thousands
 of small objects. For every ``<zone>/dt=<dt>/hr=HH/`` this lists the visible data files (names not
 starting with ``_`` or ``.``, the rule of ``warehouse.lake_files`` every reader applies), takes
-those smaller than ``small_bytes`` (default half the target) as inputs, and when they could be held in fewer files of
+those smaller than ``small_bytes`` (default half the target) as inputs, and when they fit in fewer files of
 ``target_bytes`` streams their rows, one file and one batch at a time, into new files of the same
 Parquet layout: the same Arrow schema, INT96 timestamps where the input had them (Flink writes
 TIMESTAMP(3) as INT96), the input's compression and format version. Files of different layouts
@@ -32,7 +32,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -124,8 +123,9 @@ def compact_day(
     """Compact every hour partition of ``zones`` for ``dt`` under ``lake_root`` (a directory, a
     ``file://`` or an ``s3://`` URI; or a path inside ``filesystem``, a ``pyarrow.fs.FileSystem``).
 
-    Files of at least ``small_bytes`` (default: half of ``target_bytes``, 64 MiB) are left as they are. Run it for a
-    closed day: files that appear while it runs are left alone, but it is not meant to race the stream.
+    Files of at least ``small_bytes`` (default: half of ``target_bytes``, 64 MiB) are left as they
+    are. Run it for a closed day: files that appear while it runs are left alone, but it is not meant
+    to race the stream.
     """
     validate_dt(dt)
     if target_bytes <= 0:
@@ -136,7 +136,8 @@ def compact_day(
     for zone in zones:
         if zone.strip("/") in NEVER_COMPACTED:
             raise CompactionError(f"{zone} is not compacted: the completeness check reads its files and marker")
-        if not zone.strip("/") or any(part.startswith(("_", ".")) or part in ("", "..") for part in zone.strip("/").split("/")):
+        parts = zone.strip("/").split("/")
+        if any(part.startswith(("_", ".")) or part in ("", "..") for part in parts):
             raise CompactionError(f"not a zone of the lake: {zone!r}")
     fs, root = _filesystem(lake_root, filesystem)
     reports = []
@@ -182,8 +183,9 @@ def _compact_partition(fs, directory: str, manifest_path: str, target_bytes: int
     inputs = [f for f in files if f.size < small_bytes]
     plan = []  # (layout, [groups of inputs])
     for layout, members in _by_layout(fs, directory, inputs):
-        if len(members) > math.ceil(sum(f.size for f in members) / target_bytes):
-            plan.append((layout, _groups(members, target_bytes)))
+        groups = _groups(members, target_bytes)
+        if len(groups) < len(members):  # else rewriting would not make fewer files
+            plan.append((layout, groups))
     if not plan:
         return _PartitionOutcome(resumed=resumed)
 

@@ -268,3 +268,18 @@ def test_by_default_files_of_half_the_target_and_more_are_left(tmp_path):
 
     assert rows_of(directory) == before
     assert sorted(p.name[:10] for p in visible(directory)) == ["compacted-", "part-0009-"]
+
+
+def test_files_that_would_not_become_fewer_are_not_rewritten(tmp_path):
+    directory = _partition(tmp_path, "late", 4)
+    for part in range(3):
+        _write(directory / f"part-{part:04d}-0", _rows(LATE, 4, part, 50), LATE, "zstd")
+    sizes = [p.stat().st_size for p in visible(directory)]
+    target = int(min(sizes) * 1.6)  # any two together are over the target
+    assert max(sizes) < target
+    before = {p.name: p.read_bytes() for p in visible(directory)}
+
+    report = compact_day(tmp_path, DT, zones=["late"], target_bytes=target, small_bytes=target)
+
+    assert {p.name: p.read_bytes() for p in visible(directory)} == before
+    assert report.zones[0].partitions_compacted == 0
