@@ -170,6 +170,7 @@ def test_an_optional_customer_key_encrypts_stream_buckets_and_namespace_and_the_
             granted[role["Ref"]] = set(actions)
     assert granted == {"FlinkRole": {"kms:Decrypt", "kms:GenerateDataKey"},
                        "GlueJobRole": {"kms:Decrypt", "kms:GenerateDataKey"},
+                       "CompactionJobRole": {"kms:Decrypt", "kms:GenerateDataKey"},
                        "DataQualityFunctionRole": {"kms:Decrypt", "kms:GenerateDataKey"},
                        "RedshiftCopyRole": {"kms:Decrypt"}, "RawDriftCrawlerRole": {"kms:Decrypt"}}
 
