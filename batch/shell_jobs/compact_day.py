@@ -4,7 +4,7 @@ The daily workflow runs it after taking the day's lock and before the Glue jobs 
 curated tables. Arguments (Glue passes others too, which are ignored):
 
     --dt YYYY-MM-DD  --lake_uri s3://bucket  [--aws_region eu-west-1]
-    [--zones processed/sessions,late,...]  [--target_mb 128]
+    [--zones processed/sessions,late,...]  [--target_mb 128]  [--workers 4]
 
 With --aws_region the S3 client is made for that region (no bucket-region lookup, which the job's
 role, allowed to list only the compacted zones' prefixes, could not do).
@@ -31,6 +31,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--zones", default=",".join(COMPACTED_ZONES), help="Comma-separated zones.")
     parser.add_argument("--target_mb", type=int, default=DEFAULT_TARGET_BYTES // MIB,
                         help="Largest output file, MiB.")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="Partitions compacted at once (1 DPU of a Python shell job has 4 vCPU).")
     args, _ignored = parser.parse_known_args(list(argv))
     return args
 
@@ -45,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
         from pyarrow.fs import S3FileSystem
 
         root, filesystem = args.lake_uri[len("s3://"):], S3FileSystem(region=args.aws_region)
-    report = compact_day(root, args.dt, zones=zones, target_bytes=args.target_mb * MIB, filesystem=filesystem)
+    report = compact_day(root, args.dt, zones=zones, target_bytes=args.target_mb * MIB, filesystem=filesystem,
+                         workers=args.workers)
     for line in report.lines():
         print(line)
     print(json.dumps(report.as_dict(), sort_keys=True))

@@ -89,11 +89,12 @@ def snapshot(root: Path) -> dict:
     return {"rows": partitions, "hidden": hidden}
 
 
-def test_rows_are_kept_and_files_merged(lake):
+@pytest.mark.parametrize("workers", [1, 4])
+def test_rows_are_kept_and_files_merged(lake, workers):
     before = snapshot(lake)
     files_before = {p: len(visible(p)) for p in lake.rglob("hr=*")}
 
-    report = compact_day(lake, DT, zones=["processed/sessions", "late"])
+    report = compact_day(lake, DT, zones=["processed/sessions", "late"], workers=workers)
 
     assert snapshot(lake) == before  # rows per partition as multisets, hidden files byte for byte
     for zone in ZONES:
@@ -236,6 +237,29 @@ def test_a_second_run_is_a_no_op(lake):
 
     assert {p: p.stat().st_mtime_ns for p in lake.rglob("*") if p.is_file()} == files
     assert all(z.partitions_compacted == 0 for z in report.zones)
+
+
+def test_a_crash_in_one_partition_leaves_the_others_compacted(lake, monkeypatch):
+    """With several workers a failing partition does not stop the others; a rerun does the rest."""
+    before = snapshot(lake)
+    real_rewrite = compaction._rewrite
+    failed = {"n": 0}
+
+    def rewrite_failing_hour_07(fs, sources, target, layout):
+        if "hr=07" in target and not failed["n"]:
+            failed["n"] += 1
+            raise OSError("injected: S3 refused a write")
+        real_rewrite(fs, sources, target, layout)
+
+    monkeypatch.setattr(compaction, "_rewrite", rewrite_failing_hour_07)
+    with pytest.raises(OSError, match="injected"):
+        compact_day(lake, DT, zones=["processed/sessions"], workers=3)
+    assert [len(visible(_partition(lake, "processed/sessions", hour))) == 1 for hour in (0, 7, 23)] == \
+        [True, False, True]
+    report = compact_day(lake, DT, zones=["processed/sessions"], workers=3)
+    assert snapshot(lake) == before
+    assert all(len(visible(_partition(lake, "processed/sessions", hour))) == 1 for hour in (0, 7, 23))
+    assert report.zones[0].partitions_compacted == 1
 
 
 def test_a_day_with_nothing_is_fine_and_the_progress_zone_is_refused(lake):

@@ -379,6 +379,7 @@ class _Builder(QuotaLines, OperationLines):
         self.bytes_day: dict[str, float] = {}
         self.rows_day: dict[str, float] = {}
         self.objects_day: dict[str, float] = {}
+        self.daily_compacted_bytes: dict[str, float] = {}  # bytes a day the daily compaction rewrites
         self.requests_day = 0.0
         self.small_zones: list[str] = []
         retention = {"raw": t["RawRetentionDays"], "dlq": t["DlqRetentionDays"], "late": t["LateRetentionDays"]}
@@ -428,6 +429,7 @@ class _Builder(QuotaLines, OperationLines):
             daily = zone in COMPACTED_ZONES
             if daily:
                 rewritten = objects > 0 and bytes_day / objects < DEFAULT_SMALL_BYTES
+                self.daily_compacted_bytes[zone] = bytes_day if rewritten else 0.0
                 after = daily_compacted_objects(cells, bytes_day, DEFAULT_TARGET_BYTES) if rewritten else objects
                 how_after = ("no objects" if not objects else
                              f"{min(24, math.ceil(cells)):,} hour partition(s) with rows x ceil(bytes a day / those "

@@ -33,7 +33,8 @@ class OperationLines:
 
     def operations(self) -> None:
         self.operation_costs: list[tuple[str, str, float, str, tuple[str, ...]]] = []
-        for section in (self._athena, self._glue, self._redshift_compute, self._cloudwatch, self._kms):
+        for section in (self._athena, self._glue, self._compaction, self._redshift_compute, self._cloudwatch,
+                        self._kms):
             section()
 
     def _cost(self, key: str, figure: str, month: float, basis: str, prices: tuple[str, ...]) -> None:
@@ -85,6 +86,27 @@ class OperationLines:
         self.add("operations.glue_dpu_hours_per_day", "Glue: DPU-hours a day", dpu_hours, "DPU-hours", basis)
         self._cost("glue", "Glue batch", dpu_hours * DAYS_PER_MONTH * self.price("glue_dpu_hour"),
                    f"{dpu_hours:,.2f} DPU-hours a day x {DAYS_PER_MONTH:.2f} days; {self.quote('glue_dpu_hour')}",
+                   ("glue_dpu_hour",))
+
+    def _compaction(self) -> None:
+        from streamwatch.analyses.capacity.glue_rate import COMPACTION_JOB_DPU, COMPACTION_RATE, GLUE_DPU_VCPU
+
+        rewritten = sum(self.daily_compacted_bytes.values())
+        per_second = COMPACTION_RATE.bytes_per_second_per_vcpu * GLUE_DPU_VCPU * COMPACTION_JOB_DPU
+        hours = max(self.limit("glue_min_billed_minutes") / 60, rewritten / per_second / 3600)
+        dpu_hours = hours * COMPACTION_JOB_DPU
+        zones = ", ".join(f"{zone} {bytes_day / 1e9:,.1f} GB" for zone, bytes_day in self.daily_compacted_bytes.items()
+                          if bytes_day) or "none"
+        self.add("operations.compaction_minutes_per_day", "Daily compaction: run time a day", hours * 60, "minutes",
+                 f"{rewritten / 1e9:,.1f} GB of small files rewritten a day ({zones}: the zones whose mean object "
+                 f"is under the compaction's threshold) / {per_second / 2**20:,.0f} MiB/s "
+                 f"({COMPACTION_JOB_DPU:g} DPU x {GLUE_DPU_VCPU} vCPU x "
+                 f"{COMPACTION_RATE.bytes_per_second_per_vcpu / 2**20:,.0f} MiB/s per vCPU, scaled from a local run, "
+                 f"not measured on Glue: {COMPACTION_RATE.how}), at least the 1-minute minimum; the job's timeout is "
+                 f"120 minutes")
+        self._cost("compaction", "Daily compaction (Glue Python shell)",
+                   dpu_hours * DAYS_PER_MONTH * self.price("glue_dpu_hour"),
+                   f"{dpu_hours:,.3f} DPU-hours a day x {DAYS_PER_MONTH:.2f} days; {self.quote('glue_dpu_hour')}",
                    ("glue_dpu_hour",))
 
     def _redshift_compute(self) -> None:

@@ -245,7 +245,7 @@ def test_monthly_cost_adds_up_its_lines():
     lines = [line for line in plan.lines if line.section == "cost" and line.key != "cost.total"]
     assert {line.key for line in lines} == {f"cost.{key}" for key in (
         "kinesis", "kinesis_retention", "kinesis_efo", "flink", "s3_storage", "s3_requests", "redshift_storage",
-        "athena", "glue", "redshift_compute", "cloudwatch", "kms")}
+        "athena", "glue", "compaction", "redshift_compute", "cloudwatch", "kms")}
     assert plan.value("cost.total") == pytest.approx(sum(line.value for line in lines))
     assert all(line.basis for line in lines)
     assert plan.line("cost.total").price_dates == ("2026-01-02",)

@@ -58,3 +58,19 @@ def test_kms_prices_the_key_its_rotation_and_the_stream_s_requests():
     plan = plan_for()
     requests = (KPUS + 100) * 12 * MONTH_H  # 12 calls an hour per credential: the KPUs and 100 producers
     assert plan.value("cost.kms") == pytest.approx(1 * 2 * 1.0 + (requests - 20_000) / 10_000 * 0.03)
+
+
+def test_the_daily_compaction_rewrites_the_small_zones_at_the_local_rate():
+    plan = plan_for(Settings(concurrent_viewers=50_000_000, compaction_file_bytes=128 * MIB))
+    names = ("raw", "dlq", "late", "sessions", "title_watch_5m", "play_starts_1m")
+    small = [name for name in names if plan.value(f"s3.{name}.objects_per_day")
+             and plan.value(f"s3.{name}.bytes_per_day") / plan.value(f"s3.{name}.objects_per_day") < 64 * MIB]
+    assert "sessions" in small and "raw" not in small
+    rewritten = sum(plan.value(f"s3.{name}.bytes_per_day") for name in small)
+    per_second = 61_328_850 / 1.8 * 4  # the local rate per vCPU x the 4 vCPU of the job's 1 DPU
+    minutes = max(1.0, rewritten / per_second / 60)
+    assert plan.value("operations.compaction_minutes_per_day") == pytest.approx(minutes)
+    assert plan.value("cost.compaction") == pytest.approx(minutes / 60 * MONTH_D * 0.5)
+    assert minutes < 120  # the template's timeout of the job
+    tiny = plan_for(Settings(concurrent_viewers=1_000, compaction_file_bytes=128 * MIB))
+    assert tiny.value("operations.compaction_minutes_per_day") == pytest.approx(1.0)  # the billed minimum
