@@ -56,4 +56,3 @@ COMPACTION_RATE = MeasuredBytes(
     bytes=61_328_850, cpu_seconds=1.8,
     how="compact_day over the bench lake's raw/ and processed/sessions (1,011,923 records, each file split in 8): "
         "61.3 MB in 1.8 CPU-seconds on this project's 2-core machine, 2026-12-03")
-COMPACTION_JOB_DPU = 1.0  # the template's CompactionJob: a Python shell job of 1 DPU, 4 partitions at once

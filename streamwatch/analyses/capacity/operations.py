@@ -19,10 +19,8 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 ATHENA_TB = 1e12  # the plan counts Athena's TB as 10^12 bytes (more TB than 2^40 would give: conservative)
 FOOTER_BYTES = 32 * 1024  # a Parquet footer count(*) reads per object: an assumption
 RAW_SAMPLE_BYTES = 256 * 1024**2  # data_quality.py's RAW_SAMPLE_BYTES default: the schema-drift sample
-QUALITY_QUERIES = 2  # data_quality.sql and raw_sample_fields.sql, once a day
 REDSHIFT_ACTIVE_HOURS = 2.0  # hours a day the workgroup runs at its base RPUs: an assumption
 PRODUCER_CREDENTIALS = 100  # distinct credentials writing to the stream: an assumption
-GLUE_JOBS = 4  # the daily batch's Glue jobs (dim_title, user engagement, title popularity, device summary)
 CLOUDWATCH_PRICES = ("cloudwatch_metric_month", "cloudwatch_alarm_metric_month", "cloudwatch_dashboard_month",
                      "cloudwatch_logs_gb_ingested", "cloudwatch_logs_gb_month", "cloudwatch_put_metric_thousand")
 
@@ -66,11 +64,12 @@ class OperationLines:
 
     def _glue(self) -> None:
         from streamwatch.analyses.capacity.glue_rate import GLUE_DPU_VCPU, GLUE_RATE
+        from streamwatch.aws.packaging import GLUE_JOBS
 
         rows = 2 * self.rows_day["processed/sessions"] + self.rows_day["processed/title_watch_5m"]
         per_dpu = GLUE_RATE.rows_per_second_per_vcpu * GLUE_DPU_VCPU
         workers = self.t["GlueNumberOfWorkers"]
-        floor = GLUE_JOBS * workers * self.limit("glue_min_billed_minutes") / 60
+        floor = len(GLUE_JOBS) * workers * self.limit("glue_min_billed_minutes") / 60
         scaled = rows / per_dpu / 3600
         if self.s.glue_dpu_hours_per_day is not None:
             dpu_hours = self.s.glue_dpu_hours_per_day
@@ -78,7 +77,7 @@ class OperationLines:
         else:
             dpu_hours = max(floor, scaled)
             basis = (f"{rows:,.0f} rows read a day (the day's sessions twice, its title windows once) / "
-                     f"{per_dpu:,.0f} rows/s per DPU = {scaled:,.2f} DPU-hours, at least {GLUE_JOBS} jobs x "
+                     f"{per_dpu:,.0f} rows/s per DPU = {scaled:,.2f} DPU-hours, at least {len(GLUE_JOBS)} jobs x "
                      f"{workers:g} workers (GlueNumberOfWorkers) x the 1-minute minimum = {floor:.2f}: scaled linearly "
                      f"from a local run, not measured on Glue: {GLUE_RATE.rows:,} rows in {GLUE_RATE.seconds:g} s on "
                      f"{GLUE_RATE.cores} cores = {GLUE_RATE.rows_per_second_per_vcpu:,.0f} rows/s per vCPU, x "
@@ -89,21 +88,22 @@ class OperationLines:
                    ("glue_dpu_hour",))
 
     def _compaction(self) -> None:
-        from streamwatch.analyses.capacity.glue_rate import COMPACTION_JOB_DPU, COMPACTION_RATE, GLUE_DPU_VCPU
+        from streamwatch.analyses.capacity.glue_rate import COMPACTION_RATE, GLUE_DPU_VCPU
 
+        dpu, timeout = self.counts.compaction_dpu, self.counts.compaction_timeout_minutes
         rewritten = sum(self.daily_compacted_bytes.values())
-        per_second = COMPACTION_RATE.bytes_per_second_per_vcpu * GLUE_DPU_VCPU * COMPACTION_JOB_DPU
+        per_second = COMPACTION_RATE.bytes_per_second_per_vcpu * GLUE_DPU_VCPU * dpu
         hours = max(self.limit("glue_min_billed_minutes") / 60, rewritten / per_second / 3600)
-        dpu_hours = hours * COMPACTION_JOB_DPU
+        dpu_hours = hours * dpu
         zones = ", ".join(f"{zone} {bytes_day / 1e9:,.1f} GB" for zone, bytes_day in self.daily_compacted_bytes.items()
                           if bytes_day) or "none"
         self.add("operations.compaction_minutes_per_day", "Daily compaction: run time a day", hours * 60, "minutes",
                  f"{rewritten / 1e9:,.1f} GB of small files rewritten a day ({zones}: the zones whose mean object "
                  f"is under the compaction's threshold) / {per_second / 2**20:,.0f} MiB/s "
-                 f"({COMPACTION_JOB_DPU:g} DPU x {GLUE_DPU_VCPU} vCPU x "
+                 f"({dpu:g} DPU (the template's compaction job) x {GLUE_DPU_VCPU} vCPU x "
                  f"{COMPACTION_RATE.bytes_per_second_per_vcpu / 2**20:,.0f} MiB/s per vCPU, scaled from a local run, "
                  f"not measured on Glue: {COMPACTION_RATE.how}), at least the 1-minute minimum; the job's timeout is "
-                 f"120 minutes")
+                 f"{timeout} minutes")
         self._cost("compaction", "Daily compaction (Glue Python shell)",
                    dpu_hours * DAYS_PER_MONTH * self.price("glue_dpu_hour"),
                    f"{dpu_hours:,.3f} DPU-hours a day x {DAYS_PER_MONTH:.2f} days; {self.quote('glue_dpu_hour')}",

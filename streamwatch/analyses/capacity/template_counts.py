@@ -8,6 +8,7 @@ Counted:
   ``ANOMALY_DETECTION_BAND`` (the metric and the two edges of the band);
 * anomaly detectors, dashboards, log groups with their retention, the customer managed KMS keys the
   template creates, and the S3 request-metric filters of the buckets (billed as custom metrics);
+* the daily compaction's Glue Python shell job: its DPUs (``MaxCapacity``) and time-out;
 * the custom metrics the streaming job publishes (``cloudwatch.namespace`` of its ``metrics`` group):
   one ``PlayStarts`` metric with the ``Application`` dimension alone and one more per device type
   (``flink_app/sql/insert_play_start_metrics.sql``).
@@ -39,6 +40,8 @@ class TemplateCounts:
     kms_keys: int  # customer managed keys the template creates
     s3_metric_filters: int  # S3 request-metric configurations (MetricsConfigurations entries)
     flink_log_retention_days: int  # of the streaming job's log group
+    compaction_dpu: float  # MaxCapacity of the Python shell job that compacts a closed day
+    compaction_timeout_minutes: int  # ... and its Timeout
 
 
 def count_template(path: Path = TEMPLATE) -> TemplateCounts:
@@ -52,6 +55,7 @@ def count_template(path: Path = TEMPLATE) -> TemplateCounts:
     alarms = metrics = bands = 0
     log_groups: list[tuple[str, int]] = []
     flink_retention = 0
+    compaction: dict = {}
     for name, resource in resources.items():
         kind, properties = resource.get("Type"), resource.get("Properties") or {}
         if kind == "AWS::CloudWatch::Alarm":
@@ -64,6 +68,8 @@ def count_template(path: Path = TEMPLATE) -> TemplateCounts:
             log_groups.append((name, retention))
             if "kinesis-analytics" in str(properties.get("LogGroupName", "")):
                 flink_retention = retention
+        elif kind == "AWS::Glue::Job" and (properties.get("Command") or {}).get("Name") == "pythonshell":
+            compaction = properties
     return TemplateCounts(
         alarms=alarms, alarm_metrics=metrics, anomaly_bands=bands,
         anomaly_detectors=_count(resources, "AWS::CloudWatch::AnomalyDetector"),
@@ -71,7 +77,9 @@ def count_template(path: Path = TEMPLATE) -> TemplateCounts:
         kms_keys=_count(resources, "AWS::KMS::Key"),
         s3_metric_filters=sum(len((r.get("Properties") or {}).get("MetricsConfigurations", []))
                               for r in resources.values() if r.get("Type") == "AWS::S3::Bucket"),
-        flink_log_retention_days=flink_retention)
+        flink_log_retention_days=flink_retention,
+        compaction_dpu=float(compaction.get("MaxCapacity", 0)),
+        compaction_timeout_minutes=int(compaction.get("Timeout", 0)))
 
 
 def _alarm_metrics(properties: dict) -> tuple[int, int]:

@@ -33,10 +33,11 @@ TEMPLATE = {"CheckpointIntervalMs": 60_000, "FlinkParallelismPerKpu": 1, "RawRet
             "AlignmentMaxDriftMs": 60_000, "FlinkMaxKpus": 8, "FlinkMaxKpusMaxValue": 64, "MaxParallelism": 512,
             "RedshiftBaseCapacity": 8, "GlueNumberOfWorkers": 2, "StreamWaitChecks": 16}
 # A template of 5 alarms: 3 on one metric, one on a math expression over 2 metrics, one on an anomaly
-# band of one metric (3 alarm metrics); 2 dashboards; 1 KMS key; 1 S3 request-metric filter.
+# band of one metric (3 alarm metrics); 2 dashboards; 1 KMS key; 1 S3 request-metric filter; a
+# compaction job of 1 DPU with a 120-minute time-out.
 COUNTS = TemplateCounts(alarms=5, alarm_metrics=3 + 2 + 3, anomaly_bands=1, anomaly_detectors=1, dashboards=2,
                         log_groups=(("FlinkLogGroup", 30),), kms_keys=1, s3_metric_filters=1,
-                        flink_log_retention_days=30)
+                        flink_log_retention_days=30, compaction_dpu=1.0, compaction_timeout_minutes=120)
 TEST_PRICES = {name: Price(value, PRICES[name].unit, "2026-01-02", "test price") for name, value in {
     "kinesis_shard_hour": 0.02, "kinesis_put_million_units": 0.01, "kinesis_on_demand_stream_hour": 0.05,
     "kinesis_on_demand_gb_in": 0.1, "kinesis_on_demand_gb_out": 0.05, "flink_kpu_hour": 0.1,

@@ -48,6 +48,12 @@ Resources:
   Board:
     Type: AWS::CloudWatch::Dashboard
     Properties: {}
+  Build:
+    Type: AWS::Glue::Job
+    Properties: {Command: {Name: glueetl}, NumberOfWorkers: 2, Timeout: 60}
+  Compact:
+    Type: AWS::Glue::Job
+    Properties: {Command: {Name: pythonshell, PythonVersion: "3.9"}, MaxCapacity: 0.0625, Timeout: 45}
 """
 
 
@@ -60,11 +66,13 @@ def test_alarms_are_counted_by_the_metrics_they_are_billed_by(tmp_path):
     assert counts.anomaly_bands == 1 and counts.anomaly_detectors == 1 and counts.dashboards == 1
     assert counts.kms_keys == 1 and counts.s3_metric_filters == 2
     assert counts.log_groups == (("JobLogs", 14), ("OtherLogs", 90)) and counts.flink_log_retention_days == 14
+    assert (counts.compaction_dpu, counts.compaction_timeout_minutes) == (0.0625, 45)
 
 
 def test_the_stack_template_is_countable():
     counts = count_template()
     assert counts.alarms >= 1 and counts.alarm_metrics >= counts.alarms and counts.kms_keys >= 1
+    assert counts.compaction_dpu > 0 and counts.compaction_timeout_minutes > 0
 
 
 def test_an_unreadable_template_is_reported(tmp_path):
