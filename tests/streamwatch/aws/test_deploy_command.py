@@ -35,15 +35,19 @@ def _workarounds():
     return module
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    """A build with a small stand-in jar: deploy only uploads it."""
+def _build(tmp_path_factory, manifest: str) -> Path:
+    """A build with a small stand-in jar holding ``manifest``: deploy only uploads the jar."""
     jar = tmp_path_factory.mktemp("jar") / packaging.JAR_NAME
     with zipfile.ZipFile(jar, "w") as archive:
-        archive.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+        archive.writestr("META-INF/MANIFEST.MF", manifest)
     out = tmp_path_factory.mktemp("deploy") / "dist"
     packaging.build(out, jar=jar)
     return out
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory, "Manifest-Version: 1.0\n")
 
 
 @pytest.fixture()
@@ -200,12 +204,7 @@ def test_deploy_creates_the_stack_from_the_uploaded_build(dist, aws):
 @pytest.fixture(scope="module")
 def next_dist(tmp_path_factory) -> Path:
     """Another build (a different jar), as after a code change."""
-    jar = tmp_path_factory.mktemp("jar2") / packaging.JAR_NAME
-    with zipfile.ZipFile(jar, "w") as archive:
-        archive.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nBuild: 2\n")
-    out = tmp_path_factory.mktemp("deploy2") / "dist"
-    packaging.build(out, jar=jar)
-    return out
+    return _build(tmp_path_factory, "Manifest-Version: 1.0\nBuild: 2\n")
 
 
 def test_an_update_keeps_the_parameters_it_is_not_given(dist, next_dist, aws):
